@@ -1,0 +1,1 @@
+//! citris: a lossless RIS reader and citation converter (skeleton, filled in by the core issue).
