@@ -10,7 +10,8 @@ const $ = (id) => document.getElementById(id);
 
 const BIG_BYTES = 2 * 1024 * 1024; // files above this (in total) are streamed, not shown in the text box
 const CHUNK_BYTES = 1024 * 1024;
-const PAGE = 50; // references rendered at a time
+const PAGE = 50; // references shown at a time
+const BATCH = 10; // references built per task
 const MAX_DIAG_SHOWN = 300;
 const TYPE_DELAY = 250; // ms of quiet typing before converting
 
@@ -36,7 +37,8 @@ const TYPE_LABEL = {
   personal_communication: 'Personal communication',
 };
 
-const SEED = 'TY - JOUR TI - Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy AU - Rezaei, Ramazan AU - Esmaeili Gouvarchin Ghaleh, Hadi AU - Farzanehpour, Mahdieh AU - Dorostkar, Ruhollah AU - Ranjbar, Reza AU - Bolandian, Masoumeh AU - Mirzaei Nodooshan, Majid AU - Ghorbani Alvanegh, Akbar T2 - Cancer Gene Therapy AB - Chimeric antigen receptor (CAR) T-cell therapy is an encouraging and fast-growing platform used for the treatment of various types of tumors in human body. DA - 2021/06/22/ PY - 2021 DO - 10.1038/s41417-021-00359-9 DP - www.nature.com SP - 1 EP - 14 J2 - Cancer Gene Ther LA - en SN - 1476-5500 ST - Combination therapy with CAR T cells and oncolytic viruses UR - https://www.nature.com/articles/s41417-021-00359-9 Y2 - 2021/06/22/16:18:59 ER - ';
+// The citation this project started from, as pasted from a web page (one line).
+const SEED = "TY - JOUR TI - Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy AU - Rezaei, Ramazan AU - Esmaeili Gouvarchin Ghaleh, Hadi AU - Farzanehpour, Mahdieh AU - Dorostkar, Ruhollah AU - Ranjbar, Reza AU - Bolandian, Masoumeh AU - Mirzaei Nodooshan, Majid AU - Ghorbani Alvanegh, Akbar T2 - Cancer Gene Therapy AB - Chimeric antigen receptor (CAR) T-cell therapy is an encouraging and fast-growing platform used for the treatment of various types of tumors in human body. Despite the recent success of CAR T-cell therapy in hematologic malignancies, especially in B-cell lymphoma and acute lymphoblastic leukemia, the application of this treatment approach in solid tumors faced several obstacles resulted from the heterogeneous expression of antigens as well as the induction of immunosuppressive tumor microenvironment. Oncolytic virotherapy (OV) is a new cancer treatment modality by the use of competent or genetically engineered viruses to replicate in tumor cells selectively. OVs represent potential candidates to synergize the current setbacks of CAR T-cell application in solid tumors and then and overcome them. As well, the application of OVs gives researches the ability to engineer the virus with payloads in the way that it selectively deliver a specific therapeutic agents in tumor milieu to reinforce the cytotoxic activity of CAR T cells. Herein, we made a comprehensive review on the outcomes resulted from the combination of CAR T-cell immunotherapy and oncolytic virotherapy for the treatment of solid cancers. In the current study, we also provided brief details on some challenges that remained in this field and attempted to shed a little light on the future perspectives. DA - 2021/06/22/ PY - 2021 DO - 10.1038/s41417-021-00359-9 DP - www.nature.com SP - 1 EP - 14 J2 - Cancer Gene Ther LA - en SN - 1476-5500 ST - Combination therapy with CAR T cells and oncolytic viruses UR - https://www.nature.com/articles/s41417-021-00359-9 Y2 - 2021/06/22/16:18:59 ER -";
 
 // ---------------------------------------------------------------- worker
 
@@ -196,10 +198,14 @@ const KEEP_CLASS = new Set(['csl-entry', 'csl-left-margin', 'csl-right-inline', 
 /**
  * Appends the core's entry HTML to `parent`, rebuilt from an allow-list:
  * italics, bold, small caps, super/subscript, underline and http(s) links.
- * Parsing happens in an inert DOMParser document (no scripts, no loads).
+ * Parsing happens in an inert document (no scripts, no loads).
  */
+let inertDoc = null;
 function appendSafeHtml(parent, html) {
-  const doc = new DOMParser().parseFromString(`<!doctype html><body>${html}`, 'text/html');
+  // One inert document (no browsing context: nothing in it runs or loads), reused.
+  if (!inertDoc) inertDoc = document.implementation.createHTMLDocument('');
+  const doc = inertDoc;
+  doc.body.innerHTML = html;
   const walk = (src, dst) => {
     for (const node of src.childNodes) {
       if (node.nodeType === Node.TEXT_NODE) { dst.append(node.data); continue; }
@@ -428,19 +434,25 @@ function describeValue(v) {
   return String(v);
 }
 
+/** The fields of a record, built when the details are first opened. */
 function fieldsView(item) {
-  const dl = el('dl');
-  for (const [k, v] of Object.entries(item)) {
-    if (k === '_line' || k === 'id') continue;
-    const dd = el('dd');
-    const text = describeValue(v);
-    let href = null;
-    if (k === 'URL') href = safeHref(text);
-    else if (k === 'DOI') href = doiHref(text);
-    if (href) dd.append(externalLink(href, text)); else dd.textContent = text;
-    dl.append(el('dt', { text: k }), dd);
-  }
-  return el('details', { class: 'fields' }, el('summary', { text: 'Fields' }), dl);
+  const details = el('details', { class: 'fields' }, el('summary', { text: 'Fields' }));
+  details.addEventListener('toggle', () => {
+    if (!details.open || details.querySelector('dl')) return;
+    const dl = el('dl');
+    for (const [k, v] of Object.entries(item)) {
+      if (k === '_line' || k === 'id') continue;
+      const dd = el('dd');
+      const text = describeValue(v);
+      let href = null;
+      if (k === 'URL') href = safeHref(text);
+      else if (k === 'DOI') href = doiHref(text);
+      if (href) dd.append(externalLink(href, text)); else dd.textContent = text;
+      dl.append(el('dt', { text: k }), dd);
+    }
+    details.append(dl);
+  });
+  return details;
 }
 
 /** A plain reference from the CSL-JSON item, used when formatting is unavailable. */
@@ -457,10 +469,55 @@ function copyButton(label, getData) {
   });
 }
 
+function refItem(entry, item) {
+  const text = el('div', { class: 'ref-text' });
+  if (entry.html) appendSafeHtml(text, entry.html); else text.textContent = entry.text;
+  const meta = el('div', { class: 'ref-meta' },
+    el('span', { class: 'badge', text: TYPE_LABEL[item.type] || (item.type ? item.type.replace(/[-_]/g, ' ') : 'Reference') }),
+    el('span', { class: 'ref-key', text: entry.id }));
+  if (state.mode === 'text' && item._line) {
+    meta.append(el('button', { type: 'button', class: 'linkish', text: `line ${item._line}`, title: 'Show this record in the input', onclick: () => selectLine(item._line) }));
+  }
+  const row = el('div', { class: 'cite-row' });
+  if (entry.citation) {
+    row.append(el('span', { class: 'cite-label', text: 'In text:' }), el('span', { class: 'cite', text: entry.citation }),
+      copyButton('Copy citation', () => ({ text: entry.citation })));
+  }
+  row.append(copyButton('Copy reference', () => ({ text: entry.text, html: clipboardHtml([text]) })));
+  return el('li', { class: 'ref', 'data-id': entry.id }, meta, text, row, fieldsView(item));
+}
+
+let refsToken = 0;
+let refsView = null;
+
+/** Adds references [from, to) of the current view, in small batches (one task each) so that no task blocks the page. */
+function appendRefs(from, to) {
+  const token = ++refsToken;
+  const { entries, byId } = refsView;
+  const batch = (i) => {
+    if (token !== refsToken) return;
+    const frag = document.createDocumentFragment();
+    for (const entry of entries.slice(i, Math.min(to, i + BATCH))) frag.append(refItem(entry, byId.get(entry.id) || {}));
+    els.refs.insertBefore(frag, els.refs.querySelector(':scope > .note'));
+    if (i + BATCH < to) setTimeout(() => batch(i + BATCH), 0);
+  };
+  batch(from);
+  const rest = entries.length - to;
+  els.more.hidden = rest <= 0;
+  if (rest > 0) els.more.textContent = `Show ${Math.min(rest, PAGE)} more (${rest.toLocaleString('en')} not shown)`;
+}
+
 function renderRefs() {
+  const t0 = performance.now();
+  try { renderRefsNow(); } finally { performance.measure('citris:render-refs', { start: t0, end: performance.now() }); }
+}
+
+function renderRefsNow() {
   const r = state.result;
   els.refs.replaceChildren();
   els.formatError.hidden = true;
+  refsToken++;
+  refsView = null;
   if (!r || !r.items.length) {
     els.refsEmpty.hidden = false;
     els.more.hidden = true;
@@ -473,31 +530,10 @@ function renderRefs() {
     els.formatError.textContent = `These references could not be formatted in this style: ${r.formatError}`;
   }
   const entries = r.entries && r.entries.length ? r.entries : r.items.map((it) => ({ id: it.id, text: fallbackText(it), html: null, citation: '' }));
-  const frag = document.createDocumentFragment();
-  for (const entry of entries.slice(0, state.shown)) {
-    const item = byId.get(entry.id) || {};
-    const text = el('div', { class: 'ref-text' });
-    if (entry.html) appendSafeHtml(text, entry.html); else text.textContent = entry.text;
-    const meta = el('div', { class: 'ref-meta' },
-      el('span', { class: 'badge', text: TYPE_LABEL[item.type] || (item.type ? item.type.replace(/[-_]/g, ' ') : 'Reference') }),
-      el('span', { class: 'ref-key', text: entry.id }));
-    if (state.mode === 'text' && item._line) {
-      meta.append(el('button', { type: 'button', class: 'linkish', text: `line ${item._line}`, title: 'Show this record in the input', onclick: () => selectLine(item._line) }));
-    }
-    const row = el('div', { class: 'cite-row' });
-    if (entry.citation) {
-      row.append(el('span', { class: 'cite-label', text: 'In text:' }), el('span', { class: 'cite', text: entry.citation }),
-        copyButton('Copy citation', () => ({ text: entry.citation })));
-    }
-    row.append(copyButton('Copy reference', () => ({ text: entry.text, html: clipboardHtml([text]) })));
-    frag.append(el('li', { class: 'ref', 'data-id': entry.id }, meta, text, row, fieldsView(item)));
-  }
-  els.refs.append(frag);
-  const rest = entries.length - Math.min(entries.length, state.shown);
-  els.more.hidden = rest <= 0;
-  if (rest > 0) els.more.textContent = `Show ${Math.min(rest, PAGE)} more (${rest.toLocaleString('en')} not shown)`;
+  refsView = { entries, byId };
+  appendRefs(0, Math.min(entries.length, state.shown));
   if (state.mode === 'big' && r.partial && state.big) {
-    const note = el('li', { class: 'muted small', text: `Preview of the first ${plural(entries.length, 'reference')} of the file. The conversion tabs and Download cover the whole file.` });
+    const note = el('li', { class: 'note muted small', text: `Preview of the first ${plural(entries.length, 'reference')} of the file. The conversion tabs and Download cover the whole file.` });
     els.refs.append(note);
   }
 }
@@ -513,6 +549,7 @@ function selectTab(name, focus = false) {
     if (on && focus) t.focus();
   }
   els.panelRefs.hidden = name !== 'refs';
+  $('latex-field').hidden = !(name === 'bibtex' || name === 'biblatex');
   els.panelCode.hidden = name === 'refs';
   if (name !== 'refs') {
     els.panelCode.setAttribute('aria-labelledby', `tab-${name}`);
@@ -535,6 +572,7 @@ async function showCode() {
   const fmt = state.tab;
   if (fmt === 'refs') return;
   const has = state.result && state.result.items.length;
+  els.code.dataset.format = '';
   if (!has && state.mode !== 'big') {
     els.code.textContent = '';
     els.codeNote.hidden = false;
@@ -552,6 +590,7 @@ async function showCode() {
     return;
   }
   if (!out || state.tab !== fmt) return;
+  els.code.dataset.format = fmt;
   if (out.blob) {
     els.code.textContent = out.head;
     els.codeNote.hidden = out.size <= out.head.length;
@@ -878,7 +917,12 @@ els.tabs.addEventListener('keydown', (ev) => {
   if (j >= 0) { ev.preventDefault(); selectTab(tabs[j].dataset.format, true); }
 });
 
-els.more.addEventListener('click', () => { state.shown += PAGE; renderRefs(); });
+els.more.addEventListener('click', () => {
+  if (!refsView) return;
+  const from = els.refs.querySelectorAll(':scope > .ref').length;
+  state.shown = from + PAGE;
+  appendRefs(from, Math.min(refsView.entries.length, state.shown));
+});
 els.copy.addEventListener('click', copy);
 els.download.addEventListener('click', download);
 els.cancel.addEventListener('click', cancelBig);
