@@ -227,6 +227,18 @@ impl Name {
         if words.len() == 1 || looks_like_org(&s) {
             return Name::literal(&s);
         }
+        // `He K` / `Smith JM` (MEDLINE and Vancouver style): family first, initials last.
+        let n_init = words.iter().rev().take_while(|w| is_initials(w)).count();
+        if n_init > 0 && n_init < words.len() && !is_initials(words[0]) {
+            let fam = words[..words.len() - n_init].join(" ");
+            let (ndp, family) = split_leading_particles(&fam);
+            return Name {
+                family: family.to_string(),
+                given: words[words.len() - n_init..].join(" "),
+                non_dropping_particle: ndp.to_string(),
+                ..Default::default()
+            };
+        }
         // Given Family, with an optional suffix at the end and particles before the family.
         let mut end = words.len();
         let mut suffix = String::new();
@@ -236,13 +248,15 @@ impl Name {
         }
         // The family name starts at the first lowercase particle after the first word,
         // else it is the last word.
-        let mut start = end - 1;
-        for (i, w) in words.iter().enumerate().take(end - 1).skip(1) {
-            if is_particle(w) {
-                start = i;
-                break;
-            }
+        let particle_at = (1..end - 1).find(|&i| is_particle(words[i]));
+        // Without initials or a particle nothing tells a person ("Kaiming He") from an
+        // institution ("De Vlinderstichting", "Series Editor"): keep such names whole,
+        // as Zotero and citation.js do. Splitting an organisation corrupts it; a whole
+        // personal name still prints correctly.
+        if particle_at.is_none() && !is_initials(words[0]) {
+            return Name::literal(&s);
         }
+        let start = particle_at.unwrap_or(end - 1);
         let given = words[..start].join(" ");
         let fam_words = &words[start..end];
         let np = fam_words
@@ -268,6 +282,18 @@ pub fn parse_list(raw: &str) -> Vec<Name> {
         .map(Name::parse)
         .filter(|n| *n != Name::default())
         .collect()
+}
+
+/// `K`, `K.`, `JM`, `J.M.`, `J.-P.`: upper-case letters, at most three, with dots or hyphens.
+fn is_initials(w: &str) -> bool {
+    let letters: Vec<char> = w.chars().filter(|c| *c != '.' && *c != '-').collect();
+    !letters.is_empty()
+        && letters.len() <= 3
+        && letters.iter().all(|c| c.is_uppercase())
+        && (letters.len() == 1 || w.contains('.') || !w.chars().any(|c| c == '-'))
+        && !(letters.len() > 1
+            && !w.contains('.')
+            && SUFFIXES.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 fn is_suffix(s: &str) -> bool {
@@ -322,7 +348,7 @@ pub fn looks_like_org(s: &str) -> bool {
     if words.len() < 2 {
         return false;
     }
-    if s.contains('&') || s.chars().any(|c| c.is_ascii_digit()) {
+    if s.contains(['&', '/', '@']) || s.chars().any(|c| c.is_ascii_digit()) {
         return true;
     }
     let strong = words.iter().any(|w| {
@@ -390,9 +416,30 @@ mod tests {
         let n = Name::parse("K. He");
         assert_eq!(fg(&n), ("He".into(), "K.".into()));
         let n = Name::parse("Johannes Diderik van der Waals");
+        assert!(!n.is_literal());
         assert_eq!(n.non_dropping_particle, "van der");
         assert_eq!(n.family, "Waals");
         assert_eq!(n.given, "Johannes Diderik");
+    }
+
+    #[test]
+    fn family_then_initials_without_comma() {
+        assert_eq!(fg(&Name::parse("He K")), ("He".into(), "K".into()));
+        assert_eq!(fg(&Name::parse("Smith JM")), ("Smith".into(), "JM".into()));
+        assert_eq!(
+            fg(&Name::parse("J. M. Smith")),
+            ("Smith".into(), "J. M.".into())
+        );
+        assert_eq!(
+            fg(&Name::parse("J.-P. Sartre")),
+            ("Sartre".into(), "J.-P.".into())
+        );
+        // Full words only: person or institution cannot be told apart; kept whole.
+        assert_eq!(
+            Name::parse("De Vlinderstichting").literal,
+            "De Vlinderstichting"
+        );
+        assert_eq!(Name::parse("Kaiming He").literal, "Kaiming He");
     }
 
     #[test]
@@ -419,6 +466,7 @@ mod tests {
         assert_eq!(Name::parse("UNESCO").literal, "UNESCO");
         assert_eq!(Name::parse("{Smith and Sons}").literal, "Smith and Sons");
         assert!(Name::parse("Ana de Souza").literal.is_empty());
+        assert_eq!(Name::parse("Ana de Souza").family, "Souza");
     }
 
     #[test]

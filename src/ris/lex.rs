@@ -43,7 +43,7 @@ impl std::fmt::Display for Tag {
 pub struct RawField<'a> {
     /// The tag, upper case.
     pub tag: Tag,
-    /// The value, trimmed; continuation lines joined with one space.
+    /// The value, trimmed; continuation lines joined with `\n`.
     pub value: Cow<'a, str>,
     /// 1-based line of the tag.
     pub line: u32,
@@ -388,8 +388,10 @@ impl<'a> Lexer<'a> {
                 if f.value.is_empty() {
                     f.value = Cow::Borrowed(text);
                 } else {
+                    // A newline, not a space: keywords and notes are one per line;
+                    // the mapping stage flattens ordinary text.
                     let v = f.value.to_mut();
-                    v.push(' ');
+                    v.push('\n');
                     v.push_str(text);
                 }
                 f.span.end = offset + text.len();
@@ -538,7 +540,7 @@ mod tests {
             tags(&r),
             vec![vec![
                 ("TY".into(), "JOUR".into()),
-                ("TI".into(), "A long title".into())
+                ("TI".into(), "A long\ntitle".into())
             ]]
         );
         assert!(r[0].closed);
@@ -594,6 +596,6 @@ mod tests {
     fn single_space_unknown_tag_is_continuation() {
         let mut d = Vec::new();
         let r = lex("TY  - JOUR\nAB  - levels of\nIL - 2 rose\nER  -\n", &mut d);
-        assert_eq!(r[0].fields[1].value, "levels of IL - 2 rose");
+        assert_eq!(r[0].fields[1].value, "levels of\nIL - 2 rose");
     }
 }

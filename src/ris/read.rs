@@ -42,7 +42,20 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     let mut dates: Vec<(&'static str, &RawField)> = Vec::new();
 
     for f in rec.fields.iter().skip(usize::from(rec.ty().is_some())) {
-        let value = f.value.trim();
+        let raw = f.value.trim();
+        // Continuation lines arrive joined by newlines: one item per line for keywords,
+        // notes and links; wrapped text for everything else.
+        let flat_value;
+        let value = if raw.contains('\n')
+            && !matches!(
+                lookup_kind(ty, f.tag.as_str()),
+                Some(Kind::Keyword | Kind::Joined | Kind::Url)
+            ) {
+            flat_value = raw.replace('\n', " ");
+            flat_value.as_str()
+        } else {
+            raw
+        };
         if value.is_empty() {
             continue;
         }
@@ -121,13 +134,15 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
             },
             Kind::Serial => read_serial(&mut r, row.var, value),
             Kind::Url => {
-                if r.get("URL").is_none() {
-                    r.fields.insert("URL", value.to_string());
-                } else if r.get("URL") != Some(value) {
-                    r.extra.push(Extra {
-                        tag: tag.to_string(),
-                        value: value.to_string(),
-                    });
+                for url in value.split('\n').map(str::trim).filter(|u| !u.is_empty()) {
+                    if r.get("URL").is_none() {
+                        r.fields.insert("URL", url.to_string());
+                    } else if r.get("URL") != Some(url) {
+                        r.extra.push(Extra {
+                            tag: tag.to_string(),
+                            value: url.to_string(),
+                        });
+                    }
                 }
             }
             Kind::Id => {
@@ -145,24 +160,31 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         }
     }
 
+    // When dates disagree, the 2011 tag wins over the old one: DA (full date) over
+    // PY (year) over Y1 (deprecated), whatever their order in the record.
+    dates.sort_by_key(|(_, f)| match f.tag.as_str() {
+        "DA" => 0,
+        "PY" => 1,
+        _ => 2,
+    });
     read_dates(&mut r, &dates, diags);
     read_pages(&mut r, ty, sp, ep);
     if r.get("DOI").is_none() {
         find_doi(&mut r, rec);
     }
-    // A journal article with only an abbreviated journal name: use it as the
-    // container so that styles print a journal (Zotero does the same).
+    read_labelled_notes(&mut r, rec);
+    // Only an abbreviated container name (J2/JA): use it as the container too, so that
+    // styles print a journal or book title (Zotero does the same).
     if r.get("container-title").is_none() {
         if let Some(short) = r.get("container-title-short").map(str::to_string) {
-            if matches!(
-                item_type,
-                "article-journal" | "article-magazine" | "article-newspaper"
-            ) {
-                r.fields.insert("container-title", short);
-            }
+            r.fields.insert("container-title", short);
         }
     }
     r
+}
+
+fn lookup_kind(ty: &str, tag: &str) -> Option<Kind> {
+    table::lookup(ty, tag).map(|r| r.kind)
 }
 
 fn unmapped_msg(tag: &str, ty: &str) -> String {
@@ -183,7 +205,7 @@ fn extra(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: 
     diags.push(Diagnostic::new(f.line, f.column, Severity::Info, msg));
     r.extra.push(Extra {
         tag: f.tag.to_string(),
-        value: f.value.trim().to_string(),
+        value: f.value.trim().replace('\n', " "),
     });
 }
 
@@ -259,6 +281,46 @@ fn read_serial(r: &mut Reference, default_var: &'static str, value: &str) {
         }
     } else {
         push(r, default_var, value);
+    }
+}
+
+/// ProCite (and some library catalogues) export fields that have no RIS tag as notes
+/// `N1  - Label: value`. Known labels fill their variable when it is still empty;
+/// the note itself is kept.
+const NOTE_LABELS: &[(&str, &str)] = &[
+    ("Language", "language"),
+    ("Place of Publication", "publisher-place"),
+    ("Publisher Name", "publisher"),
+    ("Proceedings Title", "container-title"),
+    ("ISBN", "ISBN"),
+    ("ISSN", "ISSN"),
+    ("Series Title", "collection-title"),
+    ("Series Volume ID", "collection-number"),
+    ("Issue ID", "issue"),
+    ("Volume ID", "volume"),
+    ("Edition", "edition"),
+    ("Author, Monographic", "editor"),
+];
+
+fn read_labelled_notes(r: &mut Reference, rec: &RawRecord<'_>) {
+    for f in rec.fields.iter().filter(|f| f.tag.0 == *b"N1") {
+        let Some((label, value)) = f.value.split_once(": ") else {
+            continue;
+        };
+        let value = value.trim();
+        let Some((_, var)) = NOTE_LABELS.iter().find(|(l, _)| *l == label.trim()) else {
+            continue;
+        };
+        if value.is_empty() || value.contains('\n') {
+            continue;
+        }
+        if *var == "editor" {
+            if r.names(var).is_empty() {
+                r.names.insert(var, name::parse_list(value));
+            }
+        } else if r.get(var).is_none() {
+            r.fields.insert(var, value.to_string());
+        }
     }
 }
 

@@ -85,7 +85,7 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
             }
             Kind::Joined => {
                 if let Some(v) = r.get(row.var) {
-                    for part in v.split('\n') {
+                    for part in v.split('\n').filter(|p| !p.trim().is_empty()) {
                         line(out, row.tag, part)?;
                     }
                 }
