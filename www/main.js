@@ -12,6 +12,7 @@ const BIG_BYTES = 2 * 1024 * 1024; // files above this (in total) are streamed, 
 const CHUNK_BYTES = 1024 * 1024;
 const PAGE = 50; // references shown at a time
 const BATCH = 10; // references built per task
+const SHOW_CHARS = 100 * 1024; // longest conversion shown in full in the code panel
 const MAX_DIAG_SHOWN = 300;
 const TYPE_DELAY = 250; // ms of quiet typing before converting
 
@@ -594,7 +595,13 @@ async function showCode() {
   if (out.blob) {
     els.code.textContent = out.head;
     els.codeNote.hidden = out.size <= out.head.length;
+    els.code.dataset.format = fmt;
     els.codeNote.textContent = `Showing the beginning of ${bytes(out.size)} (${plural(out.count, 'reference')}). Download or Copy take the whole file.`;
+  } else if (out.output.length > SHOW_CHARS) {
+    // A long text in one <pre> takes long to lay out: show the start; Copy and Download take all.
+    els.code.textContent = out.output.slice(0, SHOW_CHARS);
+    els.codeNote.hidden = false;
+    els.codeNote.textContent = `Showing the beginning of ${bytes(new Blob([out.output]).size)} (${plural(out.count, 'reference')}). Download or Copy take the whole output.`;
   } else {
     els.code.textContent = out.output;
     els.codeNote.hidden = true;

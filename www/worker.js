@@ -13,7 +13,8 @@ let ready = null;
 let current = '';
 
 const PREVIEW_BYTES = 512 * 1024;
-const HEAD_CHARS = 64 * 1024;
+const HEAD_CHARS = 16 * 1024;
+const PREVIEW_RECORDS = 50;
 const MAX_DIAGNOSTICS = 500;
 
 function load() {
@@ -149,11 +150,25 @@ function decode(bytes, encoding) {
   return dec.decode(bytes);
 }
 
+/** Drops an incomplete UTF-8 sequence at the end of a slice (bytes of other encodings are left alone). */
+function trimPartialUtf8(bytes) {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(4, n); back++) {
+    const b = bytes[n - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return len > back ? bytes.subarray(0, n - back) : bytes;
+  }
+  return bytes;
+}
+
 /** The first references of a big file, formatted, for the preview. */
 async function preview(file, opts) {
   let slice = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
   const whole = file.size <= PREVIEW_BYTES;
-  const probe = citris.parse(slice.subarray(0, Math.min(slice.length, 64 * 1024)));
+  // A cut inside a UTF-8 character would look like Windows-1252 to the core.
+  if (!whole) slice = trimPartialUtf8(slice);
+  const probe = citris.parse(slice);
   const enc = (probe.encoding || 'UTF-8').toLowerCase();
   if (enc.startsWith('utf-16') && slice.length % 2) slice = slice.subarray(0, slice.length - 1);
   let text = decode(slice, probe.encoding);
@@ -164,6 +179,11 @@ async function preview(file, opts) {
     let m;
     while ((m = re.exec(text)) !== null) last = m.index + m[0].length;
     if (last > 0) text = text.slice(0, last);
+  }
+  // Only the first records: the page shows a preview, and a smaller answer is cheaper to receive.
+  const ends = /^[ \t]*ER[ \t]*-[^\r\n]*$/gm;
+  for (let i = 0, m; (m = ends.exec(text)) !== null;) {
+    if (++i === PREVIEW_RECORDS) { if (m.index + m[0].length < text.length) { text = text.slice(0, m.index + m[0].length); } break; }
   }
   const r = render(text, opts, null);
   r.encoding = probe.encoding;

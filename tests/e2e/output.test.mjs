@@ -19,8 +19,12 @@ before(async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(srv.url).origin });
   await setInput(page, SEED);
   await waitRefs(page, 1);
-  await page.waitForFunction((t) => document.querySelector('#refs .ref-text')?.textContent.replace(/\s+/g, ' ').trim() === t, SEED_APA);
 });
+
+/** The formatted APA reference of the seed is on the page. */
+async function waitApa() {
+  await page.waitForFunction((t) => document.querySelector('#refs .ref-text')?.textContent.replace(/\s+/g, ' ').trim() === t, SEED_APA);
+}
 after(async () => { await context?.close(); await browser?.close(); await srv?.stop(); });
 
 async function download() {
@@ -71,6 +75,7 @@ describe('downloads', () => {
 
   test('References: an HTML file with the formatted entry', async () => {
     await selectTab(page, 'refs');
+    await waitApa();
     const { name, text } = await download();
     assert.equal(name, 'references-apa.html');
     assert.match(text, /^<!doctype html>/);
@@ -82,6 +87,7 @@ describe('downloads', () => {
 describe('clipboard', () => {
   test('Copy puts the references as HTML and as plain text', async () => {
     await selectTab(page, 'refs');
+    await waitApa();
     await page.click('#copy');
     await page.waitForFunction(() => /Copied/.test(document.getElementById('toast').textContent));
     const clip = await page.evaluate(async () => {
@@ -116,6 +122,7 @@ describe('clipboard', () => {
 
 describe('styles from a .csl file', () => {
   test('loading a valid .csl file renders with it', async () => {
+    await waitApa();
     await page.setInputFiles('#cslfile', path.join(FIXTURES, 'test-style.csl'));
     await page.waitForFunction(() => document.querySelector('#refs .ref-text')?.textContent.includes('TESTSTYLE'));
     assert.equal(await page.inputValue('#style'), 'custom');
