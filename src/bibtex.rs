@@ -184,7 +184,7 @@ pub fn write_entry(
             }
         }
         "incollection" | "inproceedings" | "inbook" | "inreference" => {
-            e.title("booktitle", container)?
+            e.field("booktitle", container)?
         }
         "online" | "misc" if !container.is_empty() => {
             if bl {
@@ -363,7 +363,12 @@ fn pages(p: &str) -> String {
 /// Escapes LaTeX specials. In titles, words with capitals after their first letter
 /// (acronyms, `iPhone`) and capitalised words after the first are wrapped in braces
 /// so that BibTeX styles that change case keep them.
+///
+/// BibTeX counts every brace, escaped or not, to find where a value ends. When the
+/// braces of a value do not balance, they are written as `\textbraceleft{}` and
+/// `\textbraceright{}`, so that no value can close its entry early.
 pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) -> fmt::Result {
+    let balanced = braces_balance(s);
     let mut first_word = true;
     for (i, word) in s.split(' ').enumerate() {
         if i > 0 {
@@ -379,8 +384,10 @@ pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) 
         for c in word.chars() {
             match c {
                 '\\' => out.write_str("\\textbackslash{}")?,
-                '{' => out.write_str("\\{")?,
-                '}' => out.write_str("\\}")?,
+                '{' if balanced => out.write_str("\\{")?,
+                '}' if balanced => out.write_str("\\}")?,
+                '{' => out.write_str("\\textbraceleft{}")?,
+                '}' => out.write_str("\\textbraceright{}")?,
                 '&' | '%' | '$' | '#' | '_' => {
                     out.write_char('\\')?;
                     out.write_char(c)?;
@@ -400,6 +407,24 @@ pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) 
         }
     }
     Ok(())
+}
+
+/// True when `{` and `}` pair up in order (depth never negative, zero at the end).
+fn braces_balance(s: &str) -> bool {
+    let mut depth = 0i64;
+    for b in s.bytes() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn needs_protection(word: &str, first: bool) -> bool {

@@ -95,7 +95,7 @@ pub fn base_key(r: &Reference) -> String {
     }
     if let Some(t) = r.get("title") {
         if let Some(w) = t
-            .split(|c: char| !c.is_alphanumeric())
+            .split_whitespace()
             .map(ascii_word)
             .find(|w| !w.is_empty() && !STOP.contains(&w.as_str()))
         {

@@ -132,7 +132,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                     format!("{tag}: '{}' is not a DOI; value kept", short(value)),
                 ),
             },
-            Kind::Serial => read_serial(&mut r, row.var, value),
+            Kind::Serial => read_serial(&mut r, row.var, f, value, diags),
             Kind::Url => {
                 for url in value.split('\n').map(str::trim).filter(|u| !u.is_empty()) {
                     if r.get("URL").is_none() {
@@ -209,6 +209,14 @@ fn extra(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: 
     });
 }
 
+/// Like [`extra`], as a warning: the value conflicts with one already read.
+fn extra_warn(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: String) {
+    extra(r, f, diags, msg);
+    if let Some(d) = diags.last_mut() {
+        d.severity = Severity::Warning;
+    }
+}
+
 fn set_text(
     r: &mut Reference,
     var: &'static str,
@@ -221,7 +229,7 @@ fn set_text(
             r.fields.insert(var, value.to_string());
         }
         Some(old) if old == value => {}
-        Some(_) => extra(
+        Some(_) => extra_warn(
             r,
             f,
             diags,
@@ -234,53 +242,71 @@ fn set_text(
 }
 
 /// `SN` may hold several ISSNs/ISBNs (`1476-5500 (Electronic) 0929-1903 (Linking)`).
-/// Each one found by pattern goes to ISSN or ISBN; text with neither goes to the
-/// type's default variable (report number, patent number …).
-fn read_serial(r: &mut Reference, default_var: &'static str, value: &str) {
-    let mut issn = Vec::new();
-    let mut isbn = Vec::new();
+/// Each one found by pattern goes to ISSN or ISBN with the qualifier that follows it;
+/// a value with neither goes to the type's default variable (report number, patent
+/// number …).
+fn read_serial(
+    r: &mut Reference,
+    default_var: &'static str,
+    f: &RawField<'_>,
+    value: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // (variable, identifier with its qualifier)
+    let mut found: Vec<(&'static str, String)> = Vec::new();
     for tok in value.split(|c: char| c.is_whitespace() || c == ';' || c == ',') {
-        let t = tok.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-        let digits: String = t
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
-            .collect();
-        let only = t
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == 'X' || c == 'x');
-        if !only || digits.is_empty() {
+        if tok.is_empty() {
             continue;
         }
-        if digits.len() == 8 && (t.len() == 8 || t.len() == 9) {
-            issn.push(t.to_string());
-        } else if digits.len() == 10 || digits.len() == 13 {
-            isbn.push(t.to_string());
+        let t = tok.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let digits = t
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
+            .count();
+        let only = !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == 'X' || c == 'x');
+        let var = match (only, digits) {
+            (true, 8) if t.len() <= 9 => Some("ISSN"),
+            (true, 10 | 13) => Some("ISBN"),
+            _ => None,
+        };
+        match (var, found.last_mut()) {
+            (Some(v), _) => found.push((v, t.to_string())),
+            // Qualifiers such as `(Electronic)` or `pbk.` stay with their identifier;
+            // labels such as `ISSN:` before the first one are dropped.
+            (None, Some((_, last))) => {
+                last.push(' ');
+                last.push_str(tok);
+            }
+            (None, None) => {
+                let label = tok
+                    .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_ascii_uppercase();
+                if !matches!(
+                    label.as_str(),
+                    "ISSN" | "ISBN" | "EISSN" | "PISSN" | "E-ISSN" | "P-ISSN"
+                ) {
+                    found.push(("", tok.to_string()));
+                }
+            }
         }
     }
-    let push = |r: &mut Reference, var: &'static str, v: &str| {
+    let is_id_var = default_var == "ISSN" || default_var == "ISBN";
+    if !is_id_var || found.is_empty() || found.iter().any(|(v, _)| v.is_empty()) {
+        set_text(r, default_var, value, f, diags);
+        return;
+    }
+    for (var, v) in found {
+        let v = v.trim_end_matches([',', ';']);
         let e = r.fields.entry(var).or_default();
         if e.split(", ").any(|x| x == v) {
-            return;
+            continue;
         }
         if !e.is_empty() {
             e.push_str(", ");
         }
         e.push_str(v);
-    };
-    let matched = !issn.is_empty() || !isbn.is_empty();
-    let is_id_var = default_var == "ISSN" || default_var == "ISBN";
-    if matched && is_id_var {
-        // Several identifiers, possibly with qualifiers: keep them all, each where it belongs;
-        // a value with qualifiers (`(Electronic)`) keeps its full text in the default variable
-        // only when nothing was recognised.
-        for v in issn {
-            push(r, "ISSN", &v);
-        }
-        for v in isbn {
-            push(r, "ISBN", &v);
-        }
-    } else {
-        push(r, default_var, value);
     }
 }
 
@@ -391,12 +417,12 @@ fn read_dates(
                         r.dates.insert(var, d);
                     }
                 }
-                Some(_) => extra(
+                Some(_) => extra_warn(
                     r,
                     f,
                     diags,
                     format!(
-                        "{} '{}' disagrees with the {var} date already read; the first is used, this one kept",
+                        "{} '{}' disagrees with the {var} date already read; that one is used, this one kept",
                         f.tag,
                         short(value)
                     ),
@@ -436,9 +462,22 @@ fn read_dates(
     }
 }
 
+/// `1 - 14` → `1-14` (collapsed pastes and some exporters space the hyphen).
+fn tidy_range(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.split_once(" - ") {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() && !b.contains(" - ") => {
+            std::borrow::Cow::Owned(format!("{}-{}", a.trim(), b.trim()))
+        }
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
 fn read_pages(r: &mut Reference, ty: &str, sp: Option<&RawField<'_>>, ep: Option<&RawField<'_>>) {
-    let sp = sp.map(|f| f.value.trim()).filter(|s| !s.is_empty());
+    let sp = sp
+        .map(|f| tidy_range(f.value.trim()))
+        .filter(|s| !s.is_empty());
     let ep = ep.map(|f| f.value.trim()).filter(|s| !s.is_empty());
+    let sp = sp.as_deref();
     let sp_var = table::lookup(ty, "SP").map(|r| r.var).unwrap_or("page");
     match (sp, ep) {
         (Some(s), Some(e)) if s == e => {
