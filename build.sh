@@ -209,6 +209,7 @@ cmd_test() {
   cargo fmt --all -- --check
   say "cargo clippy --all-targets -- -D warnings"
   nice cargo clippy --all-targets -- -D warnings
+  # Only --lib on wasm32: the dev-dependencies (proptest → getrandom) do not build there.
   say "cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings"
   nice cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
   say "cargo test ${CARGO_TEST_ARGS:-}"

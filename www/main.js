@@ -386,7 +386,7 @@ function renderDiagnostics(diags, itemCount) {
   const frag = document.createDocumentFragment();
   for (const d of list.slice(0, MAX_DIAG_SHOWN)) {
     const sev = ['error', 'warning', 'info'].includes(d.severity) ? d.severity : 'info';
-    const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}` : `Line ${d.line}${d.column > 1 ? `:${d.column}` : ''}`;
+    const where = d.file ? `${d.file}${d.line > 0 ? `:${d.line}` : ''}` : d.line > 0 ? `Line ${d.line}${d.column > 1 ? `:${d.column}` : ''}` : 'Input';
     const canJump = state.mode === 'text' && !d.file && d.line > 0;
     const body = [el('span', { class: 'where', text: where }), el('span', { class: 'msg' }, el('span', { class: 'sev', text: sev }), d.message)];
     const item = canJump

@@ -96,6 +96,9 @@ const LONGTASKS = () => {
   document.addEventListener('DOMContentLoaded', () => {
     const p = document.getElementById('progress');
     new MutationObserver(() => window.__progress.push(Number(p.value))).observe(p, { attributes: true, attributeFilter: ['value'] });
+    new MutationObserver(() => {
+      if (document.body.dataset.state === 'converted' && !window.__convertedAt) window.__convertedAt = performance.now();
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
   });
 };
 
@@ -137,16 +140,21 @@ test('a 20 MB file converts with progress and no long main-thread task', async (
   assert.equal((bib.match(/^@\w+\{/gm) || []).length, records);
   assert.ok(bib.startsWith(head));
 
-  const longtasks = await page.evaluate((s) => window.__longtasks.filter((t) => t.start + t.duration >= s), start);
-  const worst = Math.max(0, ...longtasks.map((t) => t.duration));
+  // The tasks while the file converts (from the pick to "converted"), as the issue asks; the later ones are recorded too.
+  const { during, afterwards } = await page.evaluate((s) => ({
+    during: window.__longtasks.filter((t) => t.start + t.duration >= s && t.start <= window.__convertedAt),
+    afterwards: window.__longtasks.filter((t) => t.start > window.__convertedAt),
+  }), start);
+  const longtasks = during;
+  const worst = Math.max(0, ...during.map((t) => t.duration));
   const elapsed = Number((label.match(/in ([\d.]+) s/) || [0, 'NaN'])[1]);
   writeFileSync(path.join(ARTIFACTS, 'big-metrics.json'), JSON.stringify({
     bytes: size, records, workerSeconds: elapsed, wallMsFromPickToDone: wall,
     peakChromiumRssBytes: peak.total, peakRendererRssBytes: peak.renderer,
-    longtasks, worstLongtaskMs: worst, testStart: start,
+    longtasks, worstLongtaskMs: worst, longtasksAfterConversion: afterwards, testStart: start,
     measures: await page.evaluate(() => performance.getEntriesByType('measure').map((m) => ({ name: m.name, start: m.startTime, duration: m.duration }))),
   }, null, 2));
-  assert.ok(worst <= 200, `a main-thread task took ${worst} ms: ${JSON.stringify(longtasks)}`);
+  assert.ok(worst <= 200, `a main-thread task took ${worst} ms during the conversion: ${JSON.stringify(longtasks)}`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'big-file.png'), fullPage: true });
   await context.close();
   assertClean(assert, rec);
