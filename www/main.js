@@ -25,6 +25,11 @@ const FALLBACK_FORMATS = {
 };
 const FILE_BASE = { bibtex: 'references', biblatex: 'references-biblatex', 'csl-json': 'references', ris: 'references' };
 
+/** The order of fields in the details view; others follow alphabetically, the abstract last. */
+const FIELD_ORDER = ['type', 'title', 'title-short', 'author', 'editor', 'translator', 'container-title', 'container-title-short',
+  'collection-title', 'issued', 'volume', 'issue', 'page', 'edition', 'publisher', 'publisher-place', 'genre', 'DOI', 'ISSN', 'ISBN',
+  'URL', 'accessed', 'language', 'keyword', 'note'];
+
 const TYPE_LABEL = {
   'article-journal': 'Journal article', 'article-magazine': 'Magazine article', 'article-newspaper': 'Newspaper article',
   article: 'Article', book: 'Book', chapter: 'Book chapter', 'paper-conference': 'Conference paper', report: 'Report',
@@ -272,6 +277,9 @@ async function initEngine() {
     state.formats = {};
     for (const f of info.formats || []) state.formats[f.name] = f;
     fillStyles();
+    // Options the core does not support are not offered.
+    const features = info.features || {};
+    els.keys.closest('.field').hidden = !features.keys;
     els.engine.textContent = 'Ready: converting locally';
     els.engine.className = 'engine ready';
     if (state.mode === 'text') scheduleRender(0);
@@ -441,7 +449,10 @@ function fieldsView(item) {
   details.addEventListener('toggle', () => {
     if (!details.open || details.querySelector('dl')) return;
     const dl = el('dl');
-    for (const [k, v] of Object.entries(item)) {
+    const rank = (k) => { const i = FIELD_ORDER.indexOf(k); return i < 0 ? (k === 'abstract' ? 1e6 : k === 'custom' ? 1e6 + 1 : 1e5) : i; };
+    const keys = Object.keys(item).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    for (const k of keys) {
+      const v = item[k];
       if (k === '_line' || k === 'id') continue;
       const dd = el('dd');
       const text = describeValue(v);

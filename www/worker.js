@@ -75,7 +75,7 @@ function render(text, opts, to) {
   let formatDiagnostics = [];
   if (parsed.items.length > 0) {
     if (typeof citris.format !== 'function') {
-      formatError = 'Formatting is not available in this build.';
+      formatError = 'this build of citris has no CSL formatter; a plain summary is shown instead.';
     } else {
       try {
         const f = citris.format(text, { ...formatOptions(opts), ...clean({ keys: opts.keys }) });
@@ -250,11 +250,15 @@ async function handle(msg) {
   const { id, cmd } = msg;
   await load();
   switch (cmd) {
-    case 'init':
+    case 'init': {
+      // Whether this build honours the key form option (a parse of a sample tells).
+      const keys = safe(() => citris.parse(SAMPLE, { keys: 'authoryear' }).items[0].id !== citris.parse(SAMPLE).items[0].id, false);
       return {
         styles: safe(() => citris.styles(), []),
         formats: safe(() => citris.formats(), []),
+        features: { keys, format: typeof citris.format === 'function' },
       };
+    }
     case 'render':
       current = msg.text;
       return render(current, msg.opts, msg.to);
