@@ -962,6 +962,8 @@ els.clear.addEventListener('click', () => {
   els.input.focus();
 });
 
+document.querySelector('.skip').addEventListener('click', (ev) => { ev.preventDefault(); els.input.focus(); });
+
 fillStyles();
 selectTab('refs');
 showResult(null);

@@ -1,9 +1,15 @@
 // Hostile input renders as text; no request leaves 127.0.0.1; the CSP blocks
 // inline script; the page works offline after the first visit.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  SEED, SEED_APA, assertClean, codeText, fixture, launch, openPage, refTexts, selectTab, server, setInput, waitReady, waitRefs,
+  ROOT, SEED, SEED_APA, assertClean, codeText, fixture, launch, openPage, refTexts, selectTab, server, setInput, waitReady, waitRefs,
 } from './helpers.mjs';
 
 let srv;
@@ -103,4 +109,33 @@ test('offline after the first visit: a reload still converts', async () => {
   await context.setOffline(false);
   await context.close();
   assertClean(assert, rec);
+});
+
+test('works under a project path (/citris/), as on GitHub Pages', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'citris-pages-'));
+  symlinkSync(path.join(ROOT, 'www'), path.join(dir, 'citris'));
+  const port = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
+  });
+  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
+  try {
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      up = await new Promise((r) => { const c = net.connect(port, '127.0.0.1', () => { c.end(); r(true); }); c.on('error', () => r(false)); });
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    const { page, rec, context } = await openPage(browser, `http://127.0.0.1:${port}/citris/`);
+    await setInput(page, SEED);
+    await waitRefs(page, 1);
+    const paths = rec.requests.map((u) => new URL(u).pathname);
+    assert.ok(paths.every((p) => p.startsWith('/citris/')), `every request stays under /citris/: ${paths.join(', ')}`);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).scope), `http://127.0.0.1:${port}/citris/`);
+    await context.close();
+    assertClean(assert, rec);
+  } finally {
+    child.kill();
+    await once(child, 'exit').catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
