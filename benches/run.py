@@ -175,8 +175,17 @@ def count_none(_path, _stderr):
     return None
 
 
+def count_stderr_read(_path, err_path):
+    """`citris check` reports "N records read" on standard error."""
+    with open(err_path, "rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - 4096))
+        m = re.findall(rb"(\d+) records? read", f.read())
+    return int(m[-1]) if m else None
+
+
 COUNTERS = {"bibtex": count_bibtex, "csl-json": count_json, "apa": count_lines,
-            "ris": count_ris, "parse": count_none, "cat": count_none}
+            "ris": count_ris, "parse": count_stderr_read, "cat": count_none}
 
 
 # --------------------------------------------------------------------------
@@ -251,6 +260,7 @@ def first_error_line(err_path):
             txt = f.read(200000).decode("utf-8", "replace")
     except OSError:
         return ""
+    txt = txt.replace(ROOT + "/", "")
     lines = [ln.strip() for ln in txt.splitlines() if ln.strip()
              and not ln.startswith("bench-inner-ms") and not ln.startswith("Command exited")]
     # the most telling line is usually an "Error" line, else the first one
@@ -260,7 +270,7 @@ def first_error_line(err_path):
             pick = ln
             if ln.startswith("Traceback"):
                 pick = lines[-1]
-            elif idx + 1 < len(lines) and len(pick) < 60:
+            elif idx + 1 < len(lines) and (len(pick) < 60 or pick.endswith(":")):
                 pick = pick + " " + lines[idx + 1]
             return pick[:160]
     return lines[0][:160] if lines else ""
@@ -342,25 +352,29 @@ def citris_ops(binary):
     for to in ("bibtex", "csl-json", "biblatex", "ris"):
         ops[to] = [binary, "convert", "--quiet", "--to", to]
     # a parse-only mode: `citris parse`, `convert --parse-only`, `--check` or `--to none`
-    if re.search(r"^\s*parse\b", helptext, re.M):
+    if re.search(r"^\s*(citris\s+)?parse\b", helptext, re.M):
         ops["parse"] = [binary, "parse", "--quiet"]
     elif "--parse-only" in helptext:
         ops["parse"] = [binary, "convert", "--quiet", "--parse-only"]
     elif re.search(r"--to\b[^\n]*\bnone\b", helptext):
         ops["parse"] = [binary, "convert", "--quiet", "--to", "none"]
-    elif re.search(r"^\s*check\b", helptext, re.M):
+    elif re.search(r"^\s*(citris\s+)?check\b", helptext, re.M):
         ops["parse"] = [binary, "check", "--quiet"]
-    if re.search(r"^\s*format\b", helptext, re.M):
+    if re.search(r"^\s*(citris\s+)?format\b", helptext, re.M):
         ops["apa"] = [binary, "format", "--quiet", "--style", "apa"]
     return ops, helptext
 
 
 def find_wasm_pkg(explicit):
-    cands = [explicit] if explicit else [os.path.join(DATA, "pkg-node"),
-                                         os.path.join(ROOT, "www", "pkg")]
+    cands = [explicit] if explicit else [os.path.join(ROOT, "www", "pkg"),
+                                         os.path.join(DATA, "pkg-node")]
     for c in cands:
-        if c and (os.path.exists(os.path.join(c, "package.json"))
-                  or os.path.exists(os.path.join(c, "citris.js"))):
+        if not c or not os.path.isdir(c):
+            continue
+        wasm = [f for f in os.listdir(c) if f.endswith("_bg.wasm")
+                and os.path.getsize(os.path.join(c, f)) > 0]
+        if wasm and (os.path.exists(os.path.join(c, "package.json"))
+                     or os.path.exists(os.path.join(c, "citris.js"))):
             return c
     return None
 
@@ -399,6 +413,15 @@ def build_jobs(args):
 
     # citris wasm under Node
     pkg = find_wasm_pkg(args.wasm_pkg)
+    if pkg:
+        # time a snapshot, so that a rebuild during the run cannot change it
+        snap = os.path.join(DATA, "wasm-snapshot")
+        shutil.rmtree(snap, ignore_errors=True)
+        shutil.copytree(pkg, snap)
+        versions["citris wasm"] = "package %s (%d bytes of wasm)" % (
+            os.path.relpath(pkg, ROOT),
+            sum(os.path.getsize(os.path.join(pkg, f)) for f in os.listdir(pkg) if f.endswith(".wasm")))
+        pkg = snap
     if pkg and node:
         drv = os.path.join(BENCH, "drivers", "citris_wasm.mjs")
         for op in ("bibtex", "csl-json"):
@@ -406,10 +429,9 @@ def build_jobs(args):
                          "cmd": (lambda o, drv=drv: lambda p: ["node", "--max-old-space-size=8192",
                                                                drv, pkg, o, p])(op),
                          "vs": ("citris", op)})
-        versions["citris wasm"] = "package %s" % os.path.relpath(pkg, ROOT)
     else:
-        notes.append("citris wasm: not measured, no wasm package (neither benches/data/pkg-node "
-                     "from `wasm-bindgen --target nodejs` nor www/pkg) was built.")
+        notes.append("citris wasm: not measured, no wasm package (neither www/pkg from "
+                     "`./build.sh build` nor benches/data/pkg-node) was built.")
 
     # citation.js
     cjs = os.path.join(PEERS, "npm", "node_modules", "@citation-js", "core")
@@ -579,7 +601,7 @@ def main():
     ap.add_argument("--citris", default=os.path.join(ROOT, "target", "release", "citris"),
                     help="the native binary (default target/release/citris)")
     ap.add_argument("--wasm-pkg", default="", help="wasm-bindgen package directory "
-                    "(default benches/data/pkg-node, else www/pkg)")
+                    "(default www/pkg, else benches/data/pkg-node)")
     ap.add_argument("--apa-sizes", default="1k,10k", help="sizes for `citris format --style apa`")
     ap.add_argument("--cjs-apa-sizes", default="1k", help="sizes for citation.js APA")
     ap.add_argument("--max-load", type=float, default=1.5,
@@ -602,6 +624,13 @@ def main():
         PANDOC = sh([VENV_PY, "-c", "import pypandoc; print(pypandoc.get_pandoc_path())"]) or None
         if PANDOC and not os.path.exists(PANDOC):
             PANDOC = None
+
+    if os.path.exists(args.citris):
+        # time a snapshot, so that a rebuild during the run cannot mix two binaries
+        os.makedirs(DATA, exist_ok=True)
+        snap = os.path.join(DATA, "citris-snapshot")
+        shutil.copy2(args.citris, snap)
+        args.citris = snap
 
     started = datetime.now(timezone.utc)
     load_start = os.getloadavg()

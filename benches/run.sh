@@ -10,10 +10,10 @@
 #      - npm:    citation.js, pinned by benches/package-lock.json, into benches/peers/npm (npm ci)
 #      - PyPI:   pypandoc-binary (its bundled pandoc) and rispy, pinned by
 #                benches/requirements.txt, into the venv benches/peers/venv
-# 2. builds citris: `cargo build --release` (skip with CITRIS_BENCH_NO_BUILD=1),
-#    and, when the wasm32 target and wasm-bindgen are there, a `--target nodejs`
-#    package of the wasm build into benches/data/pkg-node (skip with
-#    CITRIS_BENCH_NO_WASM=1; without it the benchmark falls back to www/pkg)
+# 2. builds citris: `cargo build --release` (skip with CITRIS_BENCH_NO_BUILD=1)
+#    and the page's wasm package `./build.sh build` -> www/pkg (skip with
+#    CITRIS_BENCH_NO_WASM=1); if that yields no www/pkg, a plain
+#    `wasm-bindgen --target nodejs` package into benches/data/pkg-node
 # 3. runs benches/run.py with the arguments given here (generates the corpora
 #    into benches/data/ if missing, checks every tool on 50 records, times
 #    them, prints the table and writes it to benches/RESULTS.md).
@@ -67,22 +67,29 @@ if [ "${CITRIS_BENCH_NO_BUILD:-0}" != 1 ]; then
   log "cargo build --release"
   (cd "$root" && cargo build --release --quiet) || log "cargo build failed: citris native will be skipped if no binary is left"
 fi
-if [ "${CITRIS_BENCH_NO_WASM:-0}" != 1 ] \
-   && command -v wasm-bindgen >/dev/null 2>&1 \
-   && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
-  log "cargo build --release --lib --target wasm32-unknown-unknown; wasm-bindgen --target nodejs"
-  if (cd "$root" && cargo build --release --quiet --lib --target wasm32-unknown-unknown); then
-    wasm="$root/target/wasm32-unknown-unknown/release/citris.wasm"
-    if [ -f "$wasm" ] && wasm-bindgen --target nodejs --out-dir "$here/data/pkg-node" "$wasm"; then
-      # wasm-bindgen writes no package.json; the driver reads "main" from one
-      if [ ! -f "$here/data/pkg-node/package.json" ]; then
-        printf '{"name":"citris","main":"citris.js"}\n' > "$here/data/pkg-node/package.json"
+if [ "${CITRIS_BENCH_NO_BUILD:-0}" != 1 ] && [ "${CITRIS_BENCH_NO_WASM:-0}" != 1 ]; then
+  # the page's own build (www/pkg, --target web, wasm-opt'd): what users run
+  if [ -x "$root/build.sh" ]; then
+    log "./build.sh build (www/pkg)"
+    (cd "$root" && ./build.sh build) || log "./build.sh build failed"
+  fi
+  # fallback: a plain --target nodejs package of the wasm build
+  if [ ! -s "$root/www/pkg/citris_bg.wasm" ] && command -v wasm-bindgen >/dev/null 2>&1 \
+     && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+    log "cargo build --release --lib --target wasm32-unknown-unknown; wasm-bindgen --target nodejs"
+    if (cd "$root" && cargo build --release --quiet --lib --target wasm32-unknown-unknown); then
+      wasm="$root/target/wasm32-unknown-unknown/release/citris.wasm"
+      if [ -f "$wasm" ] && wasm-bindgen --target nodejs --out-dir "$here/data/pkg-node" "$wasm"; then
+        # wasm-bindgen writes no package.json; the driver reads "main" from one
+        if [ ! -f "$here/data/pkg-node/package.json" ]; then
+          printf '{"name":"citris","main":"citris.js"}\n' > "$here/data/pkg-node/package.json"
+        fi
+      else
+        log "wasm-bindgen failed: citris wasm will be skipped"
       fi
     else
-      log "wasm-bindgen failed: citris wasm will be skipped"
+      log "wasm build failed: citris wasm will be skipped"
     fi
-  else
-    log "wasm build failed: citris wasm will be skipped"
   fi
 fi
 
