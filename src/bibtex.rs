@@ -99,6 +99,26 @@ impl<W: Write> Entry<'_, W> {
         self.out.write_char('}')
     }
 
+    /// `url` and `doi` are verbatim fields in biblatex and for the `url` package:
+    /// escaping `&` or `%` there would put a backslash into the link. Only what could
+    /// break the entry is percent-encoded (braces, backslash, whitespace).
+    fn verbatim(&mut self, name: &str, value: &str) -> fmt::Result {
+        if value.trim().is_empty() {
+            return Ok(());
+        }
+        write!(self.out, ",\n  {name} = {{")?;
+        for c in value.trim().chars() {
+            match c {
+                '{' => self.out.write_str("%7B")?,
+                '}' => self.out.write_str("%7D")?,
+                '\\' => self.out.write_str("%5C")?,
+                c if c.is_whitespace() => self.out.write_str("%20")?,
+                c => self.out.write_char(c)?,
+            }
+        }
+        self.out.write_char('}')
+    }
+
     fn raw(&mut self, name: &str, value: &str) -> fmt::Result {
         write!(self.out, ",\n  {name} = {value}")
     }
@@ -259,10 +279,10 @@ pub fn write_entry(
         e.field("type", g)?;
     }
     // Identifiers and links
-    e.field("doi", r.get("DOI").unwrap_or(""))?;
+    e.verbatim("doi", r.get("DOI").unwrap_or(""))?;
     e.field("issn", r.get("ISSN").unwrap_or(""))?;
     e.field("isbn", r.get("ISBN").unwrap_or(""))?;
-    e.field("url", r.get("URL").unwrap_or(""))?;
+    e.verbatim("url", r.get("URL").unwrap_or(""))?;
     e.field("language", r.get("language").unwrap_or(""))?;
     e.field("abstract", r.get("abstract").unwrap_or(""))?;
     if !r.keywords.is_empty() {
@@ -427,11 +447,17 @@ fn braces_balance(s: &str) -> bool {
     depth == 0
 }
 
+/// Acronyms and words with inner capitals (`DNA`, `iPhone`, `V-Ti`) and single
+/// capital letters after the first word (`CAR T cells`). Title-case words are left
+/// alone: bracing every capitalised word makes unreadable files, and the styles that
+/// recase titles are a minority.
 fn needs_protection(word: &str, first: bool) -> bool {
-    let mut chars = word.chars().filter(|c| c.is_alphabetic());
-    let Some(c0) = chars.next() else { return false };
-    let later_upper = chars.any(char::is_uppercase);
-    later_upper || (c0.is_uppercase() && !first)
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let Some(c0) = letters.first() else {
+        return false;
+    };
+    let later_upper = letters[1..].iter().any(|c| c.is_uppercase());
+    later_upper || (letters.len() == 1 && c0.is_uppercase() && !first)
 }
 
 /// LaTeX for common accented letters (`é` → `{\'e}`).

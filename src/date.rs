@@ -153,6 +153,7 @@ impl Date {
                 )
             }
             Some(b) if b[0] == a[0] => format!("{}-{} {:04}", part(a, false), part(b, false), a[0]),
+            Some(b) if a[1] == 0 && b[1] == 0 => format!("{:04} - {:04}", a[0], b[0]),
             Some(_) => part(a, true),
         }
     }
@@ -286,6 +287,7 @@ fn parse_words(s: &str) -> Option<Date> {
         .filter(|t| !t.is_empty())
         .collect();
     let mut year = None;
+    let mut year2 = None;
     let mut months: Vec<i32> = Vec::new();
     let mut days: Vec<i32> = Vec::new();
     let mut season = None;
@@ -298,6 +300,9 @@ fn parse_words(s: &str) -> Option<Date> {
             if piece.len() == 4 && piece.bytes().all(|b| b.is_ascii_digit()) {
                 if year.is_none() {
                     year = piece.parse().ok();
+                } else if year2.is_none() {
+                    // `1984 - 1985`: a range of years.
+                    year2 = piece.parse().ok();
                 } else {
                     return None;
                 }
@@ -323,6 +328,15 @@ fn parse_words(s: &str) -> Option<Date> {
         }
     }
     let year = year?;
+    if let Some(y2) = year2 {
+        if !months.is_empty() || !days.is_empty() || y2 <= year {
+            return None;
+        }
+        return Some(Date {
+            parts: vec![[year, 0, 0], [y2, 0, 0]],
+            ..Default::default()
+        });
+    }
     if days.len() > 2 || months.len() > 2 || (!days.is_empty() && months.is_empty()) {
         return None;
     }
@@ -373,6 +387,7 @@ mod tests {
         assert_eq!(p("May 17, 2019"), vec![[2019, 5, 17]]);
         assert_eq!(p("17 May 2019"), vec![[2019, 5, 17]]);
         assert_eq!(p("Jun-Jul 2019"), vec![[2019, 6, 0], [2019, 7, 0]]);
+        assert_eq!(p("1984 - 1985"), vec![[1984, 0, 0], [1985, 0, 0]]);
         let s = Date::parse("Spring 2019").unwrap();
         assert_eq!(s.season, Some(1));
     }

@@ -57,10 +57,10 @@ pub fn not_ris(bytes: &[u8], text: &str) -> Option<&'static str> {
     {
         return Some("an EndNote tagged file (%A, %T …); export RIS from EndNote instead");
     }
-    if lines
-        .iter()
-        .any(|l| l.starts_with("FN ") || l.starts_with("PT "))
-        && lines.iter().any(|l| l.starts_with("ER"))
+    if lines.iter().any(|l| l.starts_with("FN "))
+        && lines
+            .iter()
+            .any(|l| l.starts_with("VR ") || l.starts_with("PT "))
     {
         return Some("a Web of Science tagged file (FN/PT … ER without dashes); export RIS from Web of Science instead");
     }

@@ -249,11 +249,17 @@ impl Name {
         // The family name starts at the first lowercase particle after the first word,
         // else it is the last word.
         let particle_at = (1..end - 1).find(|&i| is_particle(words[i]));
-        // Without initials or a particle nothing tells a person ("Kaiming He") from an
-        // institution ("De Vlinderstichting", "Series Editor"): keep such names whole,
-        // as Zotero and citation.js do. Splitting an organisation corrupts it; a whole
-        // personal name still prints correctly.
-        if particle_at.is_none() && !is_initials(words[0]) {
+        // `Catarina Barata`, `Kaiming He`: exporters (IEEE Xplore, CRC Press) write
+        // people this way, so a short run of capitalised words is a person. An
+        // organisation is caught above by its words; a leading article
+        // (`De Vlinderstichting`, `The Lancet`) or five words or more without a
+        // particle mark an institution too.
+        let article =
+            ARTICLES.contains(&words[0].to_lowercase().as_str()) && !is_initials(words[0]);
+        if article
+            || (particle_at.is_none() && end > 4)
+            || !words[..end].iter().all(|w| looks_like_name_word(w))
+        {
             return Name::literal(&s);
         }
         let start = particle_at.unwrap_or(end - 1);
@@ -294,6 +300,22 @@ fn is_initials(w: &str) -> bool {
         && !(letters.len() > 1
             && !w.contains('.')
             && SUFFIXES.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// Words that open an institution's name, never a person's (`De Vlinderstichting`).
+const ARTICLES: &[&str] = &[
+    "the", "de", "het", "la", "le", "les", "el", "los", "las", "der", "die", "das", "il", "lo",
+];
+
+/// A word that can be part of a personal name: starts with a letter, upper case
+/// unless it is a particle, no digits.
+fn looks_like_name_word(w: &str) -> bool {
+    let Some(c0) = w.chars().next() else {
+        return false;
+    };
+    (c0.is_uppercase() || is_particle(w) || w.starts_with("d'") || w.starts_with("O'"))
+        && w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '\u{2019}'))
 }
 
 fn is_suffix(s: &str) -> bool {
@@ -434,12 +456,23 @@ mod tests {
             fg(&Name::parse("J.-P. Sartre")),
             ("Sartre".into(), "J.-P.".into())
         );
-        // Full words only: person or institution cannot be told apart; kept whole.
+        assert_eq!(
+            fg(&Name::parse("Kaiming He")),
+            ("He".into(), "Kaiming".into())
+        );
+        assert_eq!(
+            fg(&Name::parse("Catarina Barata")),
+            ("Barata".into(), "Catarina".into())
+        );
+        // A leading article marks an institution.
         assert_eq!(
             Name::parse("De Vlinderstichting").literal,
             "De Vlinderstichting"
         );
-        assert_eq!(Name::parse("Kaiming He").literal, "Kaiming He");
+        assert_eq!(
+            Name::parse("The Cochrane Collaboration").literal,
+            "The Cochrane Collaboration"
+        );
     }
 
     #[test]

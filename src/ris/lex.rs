@@ -302,16 +302,31 @@ impl<'a> Lexer<'a> {
             b"TY" => {
                 self.flush_junk(diags);
                 if let Some(rec) = self.current.take() {
-                    diags.push(Diagnostic::new(
-                        rec.line,
-                        1,
-                        Severity::Warning,
-                        format!(
-                            "record has no ER line; it was closed before the TY on line {} and kept",
-                            self.line
-                        ),
-                    ));
-                    self.records.push(rec);
+                    if rec.fields.len() == 1 && rec.ty().is_some() {
+                        // `TY  - BOOK` directly followed by another TY: one record with
+                        // two type lines, not an empty record. The later TY wins.
+                        diags.push(Diagnostic::new(
+                            rec.line,
+                            1,
+                            Severity::Warning,
+                            format!(
+                                "TY '{}' is followed by another TY on line {} with no fields between; it was ignored",
+                                shorten(rec.ty().unwrap_or("")),
+                                self.line
+                            ),
+                        ));
+                    } else {
+                        diags.push(Diagnostic::new(
+                            rec.line,
+                            1,
+                            Severity::Warning,
+                            format!(
+                                "record has no ER line; it was closed before the TY on line {} and kept",
+                                self.line
+                            ),
+                        ));
+                        self.records.push(rec);
+                    }
                 }
                 self.seen_record = true;
                 self.current = Some(RawRecord {
@@ -405,18 +420,19 @@ impl<'a> Lexer<'a> {
 
     fn flush_junk(&mut self, diags: &mut Vec<Diagnostic>) {
         if let Some((line, n)) = self.junk.take() {
-            let (sev, what) = if self.seen_record {
-                (Severity::Warning, "that belong to no tag")
-            } else {
-                (Severity::Info, "before the first TY (an export header?)")
-            };
             let lines = if n == 1 { "line" } else { "lines" };
-            diags.push(Diagnostic::new(
-                line,
-                1,
-                sev,
-                format!("skipped {n} {lines} of text {what}"),
-            ));
+            let (sev, msg) = if self.seen_record {
+                (
+                    Severity::Warning,
+                    format!("skipped {n} {lines} of text outside any record"),
+                )
+            } else {
+                (
+                    Severity::Info,
+                    format!("skipped {n} {lines} of text before the first TY (an export header?)"),
+                )
+            };
+            diags.push(Diagnostic::new(line, 1, sev, msg));
         }
     }
 }

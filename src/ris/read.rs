@@ -15,7 +15,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     let raw_ty = rec.ty().map(|t| t.trim().to_ascii_uppercase());
     let (ris_type, lookup_ty, item_type) = match raw_ty.as_deref() {
         Some(t) => match table::csl_type(t) {
-            Some(c) => (t.to_string(), t.to_string(), c),
+            Some(c) => (t.to_string(), table::canonical_type(t).to_string(), c),
             None => {
                 let msg = if t.is_empty() {
                     "record has an empty TY; read as a generic document (GEN), all its data kept"
@@ -40,6 +40,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     let mut sp: Option<&RawField> = None;
     let mut ep: Option<&RawField> = None;
     let mut dates: Vec<(&'static str, &RawField)> = Vec::new();
+    let mut containers: Vec<(&'static table::Row, &RawField)> = Vec::new();
 
     for f in rec.fields.iter().skip(usize::from(rec.ty().is_some())) {
         let raw = f.value.trim();
@@ -66,7 +67,10 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
             continue;
         };
         match row.kind {
-            Kind::Text | Kind::Container => set_text(&mut r, row.var, value, f, diags),
+            Kind::Text => set_text(&mut r, row.var, value, f, diags),
+            // Alternative names for the same thing (JO beside T2, M1 beside IS) are
+            // resolved after the record, by table order, not input order.
+            Kind::Container => containers.push((row, f)),
             Kind::Joined => {
                 let v = r.fields.entry(row.var).or_default();
                 if !v.is_empty() {
@@ -160,6 +164,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         }
     }
 
+    read_containers(&mut r, containers, diags);
     // When dates disagree, the 2011 tag wins over the old one: DA (full date) over
     // PY (year) over Y1 (deprecated), whatever their order in the record.
     dates.sort_by_key(|(_, f)| match f.tag.as_str() {
@@ -173,11 +178,17 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         find_doi(&mut r, rec);
     }
     read_labelled_notes(&mut r, rec);
-    // Only an abbreviated container name (J2/JA): use it as the container too, so that
-    // styles print a journal or book title (Zotero does the same).
     if r.get("container-title").is_none() {
-        if let Some(short) = r.get("container-title-short").map(str::to_string) {
-            r.fields.insert("container-title", short);
+        // Conference papers: exporters without C3 put the proceedings' or conference's
+        // name in T2; it is the only container a style can print.
+        if let Some(event) = r.fields.remove("event-title") {
+            r.fields.insert("container-title", event);
+        } else if table::lookup(ty, "T2").is_some_and(|row| row.var == "container-title") {
+            // Only an abbreviated name (J2/JA) for a type that has a container: use it
+            // as the container too, so styles print a journal (Zotero does the same).
+            if let Some(short) = r.get("container-title-short").map(str::to_string) {
+                r.fields.insert("container-title", short);
+            }
         }
     }
     r
@@ -207,6 +218,42 @@ fn extra(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: 
         tag: f.tag.to_string(),
         value: f.value.trim().replace('\n', " "),
     });
+}
+
+/// Journal and series names arrive under several tags (`T2`, `JF`, `JO`, `BT`, `J2`,
+/// `JA`) whose use differs between exporters: AIP and Zotero put the abbreviation in
+/// `JO`, RIS 2011 the full name. The row earliest in the table wins an empty variable;
+/// a different, shorter second name becomes the abbreviation when none was given; any
+/// other value is kept as an extra.
+fn read_containers(
+    r: &mut Reference,
+    mut cands: Vec<(&'static table::Row, &RawField<'_>)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let rank = |row: &table::Row| table::TABLE.iter().position(|x| std::ptr::eq(x, row));
+    cands.sort_by_key(|(row, _)| rank(row));
+    for (row, f) in cands {
+        let value = f.value.trim().replace('\n', " ");
+        match r.fields.get(row.var) {
+            None => {
+                r.fields.insert(row.var, value);
+            }
+            Some(old) if *old == value => {}
+            Some(old) => {
+                let shorter = value.chars().count() < old.chars().count();
+                if row.var == "container-title"
+                    && shorter
+                    && r.get("container-title-short").is_none()
+                {
+                    r.fields.insert("container-title-short", value);
+                } else if r.get("container-title-short") == Some(value.as_str()) {
+                } else {
+                    let msg = format!("{} differs from the {} already read; kept", f.tag, row.var);
+                    extra(r, f, diags, msg);
+                }
+            }
+        }
+    }
 }
 
 /// Like [`extra`], as a warning: the value conflicts with one already read.

@@ -138,7 +138,7 @@ pub static TABLE: &[Row] = &[
     row("ST", &[], "title-short", Text, "Short Title"),
     row("TT", &[], "original-title", Text, "Translated Title"),
     row("T2", &["BOOK", "CTLG", "CLSWK", "COMP", "MAP", "RPRT", "GOVDOC", "UNPB", "SER", "EDBOOK", "EBOOK"], "collection-title", Container, "Series Title / Secondary Title"),
-    row("T2", CONFERENCE, "container-title", Container, "Conference Name (read as proceedings title)"),
+    row("T2", CONFERENCE, "event-title", Container, "Conference Name (also the container when there is no C3)"),
     row("T2", &["THES"], "department", Container, "Academic Department"),
     row("T2", &["HEAR"], "section", Container, "Committee"),
     row("T2", &[], "container-title", Container, "Journal / Book Title / Periodical / Secondary Title"),
@@ -156,7 +156,8 @@ pub static TABLE: &[Row] = &[
     row("C3", CONFERENCE, "container-title", Container, "Proceedings Title"),
     // --- Dates -------------------------------------------------------------------
     row("PY", &[], "issued", Date, "Year"),
-    row("DA", &[], "issued", Date, "Date (read as publication date for every type; see docs/MAPPING.md)"),
+    row("DA", &["AGGR", "EJOUR", "EBOOK", "ECHAP", "DBASE", "MULTI"], "accessed", Date, "Date Accessed"),
+    row("DA", &[], "issued", Date, "Date / Last Update Date / Date Decided / Date Enacted / Date Released"),
     alias("Y1", &[], "issued", Date, "Primary Date (old spec)"),
     row("Y2", &["STAT"], "original-date", Date, "Date Enacted"),
     row("Y2", &[], "accessed", Date, "Access Date"),
@@ -182,7 +183,7 @@ pub static TABLE: &[Row] = &[
     row("SV", &[], "collection-number", Text, "Series Volume"),
     row("M1", &["BOOK", "CTLG", "CLSWK", "EDBOOK", "PAMP", "SER"], "collection-number", Text, "Series Volume"),
     row("M1", &["CONF", "EJOUR", "GOVDOC", "MGZN"], "issue", Text, "Issue"),
-    row("M1", &["JOUR", "ABST", "INPR", "JFULL"], "issue", Text, "(not on the journal sheet; EndNote writes the issue here)"),
+    row("M1", &["JOUR", "ABST", "INPR", "JFULL"], "issue", Container, "(not on the journal sheet; EndNote writes the issue here)"),
     row("M1", &["ECHAP"], "chapter-number", Text, "Chapter"),
     row("M1", &["ADVS", "SLIDE", "SOUND", "VIDEO", "CHART", "DICT", "EQUA", "FIGURE", "GEN", "UNPB", "BILL", "UNBILL", "HEAR", "RPRT", "THES", "STAT", "PAT", "AGGR", "ANCIENT", "MANSCPT", "PCOMM", "ICOMM"], "number", Text, "Number / Bill / Document / Application / Public Law Number"),
     row("M1", &["GRANT"], "status", Text, "Status"),
@@ -349,8 +350,31 @@ pub static TYPES: &[(&str, &str)] = &[
     ("WEB", "webpage"),
 ];
 
+/// Type codes seen in the wild that stand for a 2011 code (library catalogues write
+/// `Journ`, `Chap`; some tools write whole words).
+pub static TYPE_ALIASES: &[(&str, &str)] = &[
+    ("JOURN", "JOUR"),
+    ("JOURNAL", "JOUR"),
+    ("ARTICLE", "JOUR"),
+    ("CHAPTER", "CHAP"),
+    ("THESIS", "THES"),
+    ("REPORT", "RPRT"),
+    ("PATENT", "PAT"),
+    ("CONFERENCE", "CONF"),
+];
+
+/// The 2011 code a type code stands for (itself when it is one).
+pub fn canonical_type(ris: &str) -> &str {
+    TYPE_ALIASES
+        .iter()
+        .find(|(a, _)| *a == ris)
+        .map(|(_, c)| *c)
+        .unwrap_or(ris)
+}
+
 /// The CSL type of a RIS type code, if known.
 pub fn csl_type(ris: &str) -> Option<&'static str> {
+    let ris = canonical_type(ris);
     TYPES.iter().find(|(r, _)| *r == ris).map(|(_, c)| *c)
 }
 
