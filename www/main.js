@@ -15,6 +15,8 @@ const BATCH = 10; // references built per task
 const SHOW_CHARS = 100 * 1024; // longest conversion shown in full in the code panel
 const MAX_DIAG_SHOWN = 300;
 const TYPE_DELAY = 250; // ms of quiet typing before converting
+const RENDER_TIMEOUT = 60_000; // a render that takes longer is stopped (the worker restarts)
+const STYLE_TIMEOUT = 15_000; // the same for checking a loaded .csl file
 
 const FORMAT_LABEL = { bibtex: 'BibTeX', biblatex: 'BibLaTeX', 'csl-json': 'CSL-JSON', ris: 'RIS' };
 const FALLBACK_FORMATS = {
@@ -75,15 +77,32 @@ class Engine {
       const err = new Error(msg.error);
       err.fatal = msg.fatal;
       p.reject(err);
-      if (msg.fatal) this.restart();
+      if (msg.fatal) this.restart('fatal');
     }
   }
 
-  call(cmd, args = {}, onProgress = null) {
+  /**
+   * Runs a command in the worker. With `timeout` (ms), a command that takes longer
+   * (a hostile style, say) ends the worker, which is then started afresh.
+   */
+  call(cmd, args = {}, onProgress = null, timeout = 0) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      let timer = 0;
+      const done = (fn) => (v) => { clearTimeout(timer); fn(v); };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), onProgress });
       this.worker.postMessage({ id, cmd, ...args });
+      if (timeout) {
+        timer = setTimeout(() => {
+          const p = this.pending.get(id);
+          if (!p) return;
+          this.pending.delete(id);
+          const err = new Error(`it took longer than ${Math.round(timeout / 1000)} s, so it was stopped`);
+          err.timeout = true;
+          p.reject(err);
+          this.restart('timeout');
+        }, timeout);
+      }
     });
   }
 
@@ -94,13 +113,13 @@ class Engine {
   }
 
   /** Ends whatever the worker is doing (Cancel), and starts a fresh one. */
-  restart() {
+  restart(reason = 'cancel') {
     this.worker.terminate();
     const err = new Error('cancelled');
     err.cancelled = true;
     this.failAll(err);
     this.start();
-    if (this.onCrash) this.onCrash();
+    if (this.onCrash) this.onCrash(reason);
   }
 }
 
@@ -133,7 +152,7 @@ const els = {
   cancel: $('cancel'), bigClose: $('bigfile-close'), example: $('example'), clear: $('clear'),
 };
 
-const engine = new Engine(() => initEngine());
+const engine = new Engine((reason) => initEngine(reason));
 
 // ---------------------------------------------------------------- helpers
 
@@ -270,7 +289,7 @@ function clipboardHtml(nodes) {
 
 // ---------------------------------------------------------------- engine start
 
-async function initEngine() {
+async function initEngine(reason = '') {
   try {
     const info = await engine.call('init');
     state.styles = info.styles || [];
@@ -282,7 +301,8 @@ async function initEngine() {
     els.keys.closest('.field').hidden = !features.keys;
     els.engine.textContent = 'Ready: converting locally';
     els.engine.className = 'engine ready';
-    if (state.mode === 'text') scheduleRender(0);
+    // After a timeout the same input would time out again: wait for the next edit.
+    if (state.mode === 'text' && reason !== 'timeout' && reason !== 'fatal') scheduleRender(0);
   } catch (e) {
     if (e.cancelled) return;
     els.engine.textContent = `The converter could not start: ${e.message}`;
@@ -324,7 +344,7 @@ async function runRender() {
     if (!text.trim()) {
       showResult(null);
     } else {
-      const r = await engine.call('render', { text, opts: options(), to });
+      const r = await engine.call('render', { text, opts: options(), to }, null, RENDER_TIMEOUT);
       if (seq === state.seq && state.mode === 'text') {
         state.outputs = r.outputs || {};
         showResult(r);
@@ -849,7 +869,7 @@ async function loadCsl(file) {
   if (file.size > 4 * 1024 * 1024) { showStyleError(`${file.name} is too large to be a CSL style.`); return; }
   const xml = await file.text();
   try {
-    await engine.call('checkStyle', { opts: { ...options(), styleXml: xml } });
+    await engine.call('checkStyle', { opts: { ...options(), styleXml: xml } }, null, STYLE_TIMEOUT);
   } catch (e) {
     if (!e.cancelled) showStyleError(`${file.name} cannot be used: ${e.message}`);
     return;
@@ -882,6 +902,13 @@ function restyle() {
 // ---------------------------------------------------------------- wiring
 
 els.input.addEventListener('input', () => {
+  if (els.input.value.length > BIG_BYTES) {
+    // A huge paste is converted like a big file: streamed, with a preview.
+    const file = new File([els.input.value], 'pasted text', { type: 'text/plain' });
+    els.input.value = '';
+    startBig([file]);
+    return;
+  }
   if (!inputMark) inputMark = performance.now();
   state.seq++; // answers for older text are stale from now on
   if (state.files.length) { state.files = []; state.fileNotes = []; renderFileList(); }
