@@ -168,8 +168,13 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** 12345 → "12,345" (not toLocaleString: its first call costs ~100 ms of ICU start-up). */
+function num(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function plural(n, one, many = `${one}s`) {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+  return `${num(n)} ${n === 1 ? one : many}`;
 }
 
 function bytes(n) {
@@ -408,7 +413,7 @@ function renderDiagnostics(diags, itemCount) {
     els.notice.replaceChildren();
   }
   const total = (state.mode === 'big' && state.big && state.big.diagnosticsTotal) || list.length;
-  els.diagCount.textContent = total ? `(${total.toLocaleString('en')})` : '';
+  els.diagCount.textContent = total ? `(${num(total)})` : '';
   els.diagEmpty.hidden = list.length > 0 || !hasInput;
   els.diagEmpty.textContent = hasInput ? 'No problems found.' : '';
   const frag = document.createDocumentFragment();
@@ -422,7 +427,7 @@ function renderDiagnostics(diags, itemCount) {
       : el('div', { class: `diag ${sev}` }, ...body);
     frag.append(el('li', {}, item));
   }
-  if (total > MAX_DIAG_SHOWN) frag.append(el('li', { class: 'muted small', text: `… and ${(total - Math.min(list.length, MAX_DIAG_SHOWN)).toLocaleString('en')} more.` }));
+  if (total > MAX_DIAG_SHOWN) frag.append(el('li', { class: 'muted small', text: `… and ${num(total - Math.min(list.length, MAX_DIAG_SHOWN))} more.` }));
   els.diagnostics.append(frag);
 }
 
@@ -470,7 +475,7 @@ function fieldsView(item) {
     if (!details.open || details.querySelector('dl')) return;
     const dl = el('dl');
     const rank = (k) => { const i = FIELD_ORDER.indexOf(k); return i < 0 ? (k === 'abstract' ? 1e6 : k === 'custom' ? 1e6 + 1 : 1e5) : i; };
-    const keys = Object.keys(item).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const keys = Object.keys(item).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
     for (const k of keys) {
       const v = item[k];
       if (k === '_line' || k === 'id') continue;
@@ -536,7 +541,7 @@ function appendRefs(from, to) {
   batch(from);
   const rest = entries.length - to;
   els.more.hidden = rest <= 0;
-  if (rest > 0) els.more.textContent = `Show ${Math.min(rest, PAGE)} more (${rest.toLocaleString('en')} not shown)`;
+  if (rest > 0) els.more.textContent = `Show ${Math.min(rest, PAGE)} more (${num(rest)} not shown)`;
 }
 
 function renderRefs() {

@@ -200,20 +200,32 @@ async function stream(id, files, opts, to, chunkSize) {
   const t0 = performance.now();
   let read = 0;
   let records = 0;
-  const outputs = [];
   const diagnostics = [];
   let diagnosticsTotal = 0;
   let count = 0;
   let lastPost = 0;
+  // The output goes into a Blob part by part, so that no giant string has to stay alive.
+  let blob = new Blob([], { type: mime });
+  let head = '';
+  const addOutput = (part) => {
+    if (!part) return;
+    if (head.length < HEAD_CHARS) head += part.slice(0, HEAD_CHARS - head.length);
+    blob = new Blob([blob, part], { type: mime });
+  };
+  // Several CSL-JSON arrays must become one array.
+  const jsonMerge = to === 'csl-json' && files.length > 1;
+  const jsonBodies = [];
   for (const file of files) {
     const conv = new citris.StreamConverter(convertOptions(opts, to));
+    // A core that can hand over the output written so far keeps wasm memory small.
+    const incremental = !jsonMerge && typeof conv.takeOutput === 'function';
     let done = 0;
     try {
       for (let off = 0; off < file.size; off += chunkSize) {
         const chunk = new Uint8Array(await file.slice(off, Math.min(file.size, off + chunkSize)).arrayBuffer());
-        const n = conv.push(chunk);
+        done = conv.push(chunk);
+        if (incremental) addOutput(conv.takeOutput());
         read += chunk.length;
-        done = n;
         const now = performance.now();
         if (now - lastPost > 50 || read === total) {
           lastPost = now;
@@ -223,7 +235,12 @@ async function stream(id, files, opts, to, chunkSize) {
       const r = conv.finish();
       count += r.count;
       records += r.count;
-      outputs.push(r.output);
+      if (jsonMerge) {
+        const body = r.output.trim().replace(/^\[/, '').replace(/\]$/, '').trim();
+        if (body) jsonBodies.push(body);
+      } else {
+        addOutput(r.output);
+      }
       for (const d of r.diagnostics || []) {
         diagnosticsTotal += 1;
         if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(files.length > 1 ? { ...d, file: file.name } : d);
@@ -233,14 +250,7 @@ async function stream(id, files, opts, to, chunkSize) {
     }
     postMessage({ id, progress: { read, total, records, file: file.name } });
   }
-  let parts = outputs;
-  if (to === 'csl-json' && outputs.length > 1) {
-    // Several JSON arrays become one.
-    const bodies = outputs.map((o) => o.trim().replace(/^\[/, '').replace(/\]$/, '').trim()).filter(Boolean);
-    parts = ['[\n', bodies.join(',\n'), '\n]\n'];
-  }
-  const blob = new Blob(parts, { type: mime });
-  const head = (parts.length === 1 ? parts[0] : parts.join('').slice(0, HEAD_CHARS)).slice(0, HEAD_CHARS);
+  if (jsonMerge) addOutput(`[\n${jsonBodies.join(',\n')}\n]\n`);
   return { blob, size: blob.size, head, count, diagnostics, diagnosticsTotal, elapsedMs: performance.now() - t0, to };
 }
 

@@ -106,6 +106,7 @@ test('a 20 MB file converts with progress and no long main-thread task', async (
   const size = statSync(BIG).size;
   const { page, rec, context } = await openPage(browser, srv.url, { initScript: LONGTASKS });
   const pid = process.pid;
+  const baseline = treeRss(pid);
   let peak = { total: 0, renderer: 0 };
   const sampler = setInterval(() => {
     if (!pid) return;
@@ -151,6 +152,7 @@ test('a 20 MB file converts with progress and no long main-thread task', async (
   writeFileSync(path.join(ARTIFACTS, 'big-metrics.json'), JSON.stringify({
     bytes: size, records, workerSeconds: elapsed, wallMsFromPickToDone: wall,
     peakChromiumRssBytes: peak.total, peakRendererRssBytes: peak.renderer,
+    baselineChromiumRssBytes: baseline.total, baselineRendererRssBytes: baseline.renderer,
     longtasks, worstLongtaskMs: worst, longtasksAfterConversion: afterwards, testStart: start,
     measures: await page.evaluate(() => performance.getEntriesByType('measure').map((m) => ({ name: m.name, start: m.startTime, duration: m.duration }))),
   }, null, 2));
