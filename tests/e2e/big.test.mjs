@@ -34,8 +34,9 @@ function generate(file, target) {
     lines.push(`T2  - Journal of ${pick(words)} ${pick(words)}`);
     const abs = Array.from({ length: 260 }, () => pick(words)).join(' ');
     lines.push(`AB  - ${abs}.`);
-    lines.push(`PY  - ${1990 + Math.floor(rnd() * 35)}`);
-    lines.push(`DA  - ${1990 + Math.floor(rnd() * 35)}/0${1 + Math.floor(rnd() * 9)}/1${Math.floor(rnd() * 9)}/`);
+    const year = 1990 + Math.floor(rnd() * 35);
+    lines.push(`PY  - ${year}`);
+    lines.push(`DA  - ${year}/0${1 + Math.floor(rnd() * 9)}/1${Math.floor(rnd() * 9)}/`);
     lines.push(`VL  - ${1 + Math.floor(rnd() * 80)}`, `IS  - ${1 + Math.floor(rnd() * 12)}`);
     lines.push(`SP  - ${100 + n % 900}`, `EP  - ${110 + n % 900}`);
     lines.push(`DO  - 10.1234/test.${n}`, `UR  - https://example.org/r/${n}`, `SN  - 1234-567${n % 10}`);

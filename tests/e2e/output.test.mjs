@@ -145,6 +145,21 @@ describe('styles from a .csl file', () => {
     assert.equal(await page.$eval('#style-error', (e) => e.hidden), true);
   });
 
+  for (const [file, what] of [['xxe-style.csl', 'external entities'], ['laughs-style.csl', 'an entity bomb']]) {
+    test(`a .csl file with ${what} neither fetches, reads files nor freezes`, async () => {
+      await page.selectOption('#style', 'apa');
+      await page.setInputFiles('#cslfile', path.join(FIXTURES, file));
+      // Either a clear error, or the style is used without the entities' content.
+      await page.waitForFunction(() => !document.getElementById('style-error').hidden || document.getElementById('style').value === 'custom', null, { timeout: 30_000 });
+      const refs = (await refTexts(page)).join(' ');
+      assert.ok(!/root:|lollollol/.test(refs), `no entity content: ${refs.slice(0, 200)}`);
+      // The page still answers at once.
+      assert.equal(await page.evaluate(() => 1 + 1), 2);
+      await page.selectOption('#style', 'apa');
+      await waitApa();
+    });
+  }
+
   test('no dialog, no error, no request outside 127.0.0.1', () => {
     assertClean(assert, rec);
   });
