@@ -254,6 +254,10 @@ def run_once(cmd, out_path, err_path, timeout, env=None):
     return ("ok" if rc == 0 else "failed"), wall, rss, cpu, rc
 
 
+def md_escape(s):
+    return s.replace("|", "\\|")
+
+
 def first_error_line(err_path):
     try:
         with open(err_path, "rb") as f:
@@ -272,8 +276,8 @@ def first_error_line(err_path):
                 pick = lines[-1]
             elif idx + 1 < len(lines) and (len(pick) < 60 or pick.endswith(":")):
                 pick = pick + " " + lines[idx + 1]
-            return pick[:160]
-    return lines[0][:160] if lines else ""
+            return md_escape(pick[:160])
+    return md_escape(lines[0][:160]) if lines else ""
 
 
 def inner_ms(err_path):
@@ -675,6 +679,7 @@ def main():
                 load_start, load_end, loads_seen)
     with open(args.out, "w") as f:
         f.write(md)
+    dump_json(os.path.join(DATA, "results.json"), results, corpora, sizes)
     print()
     print(md)
     print("written to %s" % os.path.relpath(args.out, ROOT))
@@ -753,6 +758,7 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     L.append("")
 
     # details
+    L.extend(render_targets(sizes, results, corpora))
     L.append("## Details")
     L.append("")
     L.append("| corpus | tool | operation | wall (median) | cpu | inner | MB/s | records/s | peak RSS "
@@ -803,6 +809,93 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
                                                          size, variant, r.note))
     L.append("")
     return "\n".join(L)
+
+
+def render_targets(sizes, results, corpora):
+    """Issue 5's targets, checked against this run."""
+    L = ["## Targets of issue 5 on this run", ""]
+    L.append("| target | measured | met |")
+    L.append("| --- | --- | --- |")
+
+    def ok(key):
+        r = results.get(key)
+        return r if r is not None and r.status == "ok" and r.wall else None
+
+    def row(target, measured, met):
+        L.append("| %s | %s | %s |" % (target, measured, {True: "yes", False: "**no**",
+                                                          None: "—"}[met]))
+
+    big = [s for s in ("100k", "10k", "1k") if s in sizes]
+    for op, goal in (("parse", 600.0), ("bibtex", 300.0), ("csl-json", 300.0)):
+        for size in big[:1]:
+            r = ok(("citris", op, size, "real"))
+            if r:
+                nbytes = corpora[(size, "real")][0]
+                rate = nbytes / 1e6 / r.wall
+                row("native %s ≥ %.0f MB/s (%s, `real`)" % (OP_NAMES[op], goal, size),
+                    "%.0f MB/s (%s)" % (rate, fmt_time(r.wall)), rate >= goal)
+    for size in big[:1]:
+        worst = None
+        for op in ("parse", "bibtex", "csl-json"):
+            r = ok(("citris", op, size, "real"))
+            if r and r.peak_rss:
+                ratio_mem = r.peak_rss * 1024.0 / corpora[(size, "real")][0]
+                if worst is None or ratio_mem > worst[0]:
+                    worst = (ratio_mem, op, r.peak_rss)
+        if worst:
+            row("native peak memory ≤ 3× the input (%s)" % size,
+                "%.1f× (%s, %s)" % (worst[0], OP_NAMES[worst[1]], fmt_mb(worst[2])), worst[0] <= 3.0)
+    if "10k" in sizes and "100k" in sizes:
+        for op in ("parse", "bibtex", "csl-json"):
+            a, b = ok(("citris", op, "10k", "real")), ok(("citris", op, "100k", "real"))
+            if a and b:
+                f = b.wall / a.wall
+                row("linear: 100k ≤ 11× 10k (%s)" % OP_NAMES[op], "%.1f×" % f, f <= 11.0)
+    # ≥ 20× the fastest peer, per operation and size, on the same file
+    for op in ("bibtex", "parse", "apa"):
+        for size in sizes:
+            best = None
+            for (tool, top, tsize, variant), r in results.items():
+                if top != op or tsize != size or tool.startswith("citris") or tool.startswith("cat"):
+                    continue
+                c = ok(("citris", op, size, variant))
+                if r.status == "ok" and c:
+                    sp = r.wall / c.wall
+                    if best is None or sp < best[0]:
+                        best = (sp, tool, variant)
+            if best:
+                row("≥ 20× the fastest peer, %s, %s" % (OP_NAMES[op], size),
+                    "%.1f× (vs %s on `%s`)" % best, best[0] >= 20.0)
+    r = None
+    for size in big[:1]:
+        for op in ("bibtex", "csl-json"):
+            w, n = ok(("citris wasm (Node)", op, size, "real")), ok(("citris", op, size, "real"))
+            if w and n:
+                t = w.inner_med or w.wall
+                row("wasm within 2× native, %s, %s (Node, `convert` call)" % (OP_NAMES[op], size),
+                    "%.1f× (%s vs %s)" % (t / n.wall, fmt_time(t), fmt_time(n.wall)),
+                    t / n.wall <= 2.0)
+    a = ok(("citris", "apa", "10k", "real"))
+    if a:
+        row("10,000 references in APA in < 2 s natively", fmt_time(a.wall), a.wall < 2.0)
+    else:
+        row("10,000 references in APA in < 2 s natively", "not measured (no `citris format`)", None)
+    L.append("")
+    L.append("Walls here include process start-up; on a loaded machine they are upper bounds.")
+    L.append("")
+    return L
+
+
+def dump_json(path, results, corpora, sizes):
+    rows = []
+    for (tool, op, size, variant), r in sorted(results.items()):
+        nbytes, nrec = corpora[(size, variant)]
+        rows.append({"tool": tool, "op": op, "size": size, "variant": variant, "bytes": nbytes,
+                     "records": nrec, "status": r.status, "note": r.note, "walls": r.walls,
+                     "cpu": r.cpu, "inner": r.inner, "rss_kb": r.rss, "loads": r.loads,
+                     "entries": r.entries})
+    with open(path, "w") as f:
+        json.dump(rows, f, indent=1)
 
 
 OP_NAMES = {"bibtex": "RIS → BibTeX", "csl-json": "RIS → CSL-JSON", "parse": "parse only",
