@@ -11,7 +11,7 @@ const $ = (id) => document.getElementById(id);
 const BIG_BYTES = 2 * 1024 * 1024; // files above this (in total) are streamed, not shown in the text box
 const CHUNK_BYTES = 1024 * 1024;
 const PAGE = 50; // references shown at a time
-const BATCH = 10; // references built per task
+const BATCH = 5; // references built per task (each task also lays them out)
 const SHOW_CHARS = 100 * 1024; // longest conversion shown in full in the code panel
 const MAX_DIAG_SHOWN = 300;
 const TYPE_DELAY = 250; // ms of quiet typing before converting
@@ -221,7 +221,7 @@ function externalLink(href, text) {
 
 // ---------------------------------------------------------------- safe HTML
 
-const ALLOWED = { I: 'i', EM: 'i', B: 'b', STRONG: 'b', SUP: 'sup', SUB: 'sub', SPAN: 'span', DIV: 'span', A: 'a', BR: 'br', SMALL: 'span' };
+const ALLOWED = { I: 'i', EM: 'i', B: 'b', STRONG: 'b', U: 'u', SUP: 'sup', SUB: 'sub', SPAN: 'span', DIV: 'span', A: 'a', BR: 'br', SMALL: 'span' };
 const DROP = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'IMG', 'VIDEO', 'AUDIO', 'LINK', 'META', 'NOSCRIPT', 'TITLE', 'HEAD', 'FORM', 'INPUT', 'TEXTAREA', 'SELECT', 'BUTTON']);
 const KEEP_CLASS = new Set(['csl-entry', 'csl-left-margin', 'csl-right-inline', 'csl-block', 'csl-indent']);
 
@@ -282,7 +282,7 @@ function clipboardHtml(nodes) {
     const t = n.tagName.toLowerCase();
     if (t === 'br') return '<br>';
     if (t === 'a') return `<a href="${esc(n.getAttribute('href') || '')}">${kids}</a>`;
-    if (['i', 'b', 'sup', 'sub'].includes(t)) return `<${t}>${kids}</${t}>`;
+    if (['i', 'b', 'u', 'sup', 'sub'].includes(t)) return `<${t}>${kids}</${t}>`;
     const css = [];
     if (n.classList.contains('sc')) css.push('font-variant:small-caps');
     if (n.classList.contains('ul')) css.push('text-decoration:underline');
@@ -1000,6 +1000,19 @@ fillStyles();
 selectTab('refs');
 showResult(null);
 initEngine();
+
+// The first layout of reference text (serif, italics, non-Latin letters, code) makes the
+// browser look up fonts, which can block the page for a few hundred milliseconds on a
+// busy machine. Do it once while the page is idle, not in the middle of a conversion.
+function warmFonts() {
+  const probe = el('div', { class: 'ref-text font-warmup', 'aria-hidden': 'true' });
+  appendSafeHtml(probe, 'Müller, J., Øster, Å., &amp; Ayşe, Ž. (2021). Über <i>Zeitschrift für Ärzte</i>, <b>1</b>–14. <span style="font-variant:small-caps">Łódź</span> <a href="https://example.org/">https://doi.org/10.1/x</a>');
+  probe.append(el('code', { text: '@article{müller2021, title = {Ærø}}' }));
+  els.panelRefs.append(probe);
+  void probe.offsetHeight; // lay it out now
+  probe.remove();
+}
+if ('requestIdleCallback' in window) requestIdleCallback(warmFonts, { timeout: 2000 }); else setTimeout(warmFonts, 500);
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('./sw.js').catch(() => {});
