@@ -298,6 +298,8 @@ self.onmessage = (ev) => {
     try {
       const result = await handle(msg);
       postMessage({ id: msg.id, ok: true, result });
+      // Parse the default style and locale once now, so that the first paste renders at once.
+      if (msg.cmd === 'init' && result.features && result.features.format) safe(() => citris.format(SAMPLE, { style: 'apa' }));
     } catch (e) {
       const fatal = e instanceof WebAssembly.RuntimeError || (e && e.name === 'RuntimeError');
       postMessage({ id: msg.id, ok: false, error: errorMessage(e), fatal });
