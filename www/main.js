@@ -68,6 +68,7 @@ class Engine {
   }
 
   receive(msg) {
+    if (msg.event) { if (this.onEvent) this.onEvent(msg); return; }
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.progress) { if (p.onProgress) p.onProgress(msg.progress); return; }
@@ -153,6 +154,16 @@ const els = {
 };
 
 const engine = new Engine((reason) => initEngine(reason));
+// The formatter arrives after the converter (pkg/lite first): render again with it.
+engine.onEvent = (msg) => {
+  if (msg.event === 'formatter') initEngine('formatter');
+  else if (msg.event === 'formatter-failed') {
+    els.formatError.hidden = false;
+    els.formatError.className = 'notice warn';
+    els.formatError.setAttribute('role', 'alert');
+    els.formatError.textContent = `The citation styles could not be loaded: ${msg.error}`;
+  }
+};
 
 // ---------------------------------------------------------------- helpers
 
@@ -308,6 +319,7 @@ async function initEngine(reason = '') {
     els.engine.className = 'engine ready';
     // After a timeout the same input would time out again: wait for the next edit.
     if (state.mode === 'text' && reason !== 'timeout' && reason !== 'fatal') scheduleRender(0);
+    else if (state.mode === 'big' && reason === 'formatter') restyle();
   } catch (e) {
     if (e.cancelled) return;
     els.engine.textContent = `The converter could not start: ${e.message}`;
@@ -353,7 +365,8 @@ async function runRender() {
       if (seq === state.seq && state.mode === 'text') {
         state.outputs = r.outputs || {};
         showResult(r);
-        if (inputMark) {
+        if (inputMark && !r.formatPending) {
+          // From the paste (or the first keystroke) to the formatted references on screen.
           performance.measure('citris:paste-to-render', { start: inputMark, end: performance.now() });
           inputMark = 0;
         }
@@ -564,7 +577,14 @@ function renderRefsNow() {
   const byId = new Map(r.items.map((it) => [it.id, it]));
   if (r.formatError) {
     els.formatError.hidden = false;
+    els.formatError.className = 'notice warn';
+    els.formatError.setAttribute('role', 'alert');
     els.formatError.textContent = `These references could not be formatted in this style: ${r.formatError}`;
+  } else if (r.formatPending) {
+    els.formatError.hidden = false;
+    els.formatError.className = 'muted small';
+    els.formatError.setAttribute('role', 'status');
+    els.formatError.textContent = 'Loading the citation styles… The conversions are ready in the tabs above.';
   }
   const entries = r.entries && r.entries.length ? r.entries : r.items.map((it) => ({ id: it.id, text: fallbackText(it), html: null, citation: '' }));
   refsView = { entries, byId };
