@@ -181,8 +181,12 @@ build_wasm() {
   # The whole core (parser, writers and, with the `cite` feature, the CSL formatter).
   wasm_pack_build www/pkg
   # Without the formatter: small, so that the page converts while the formatter loads.
+  # Optional: if it does not build (a binding not behind the feature), the page uses www/pkg alone.
   if grep -q '^cite *=' Cargo.toml; then
-    wasm_pack_build www/pkg/lite --no-default-features
+    if ! (wasm_pack_build www/pkg/lite --no-default-features); then
+      say "warning: the module without the formatter did not build; the page loads www/pkg only"
+      rm -rf www/pkg/lite
+    fi
   fi
   write_manifest
   size_report www/pkg/citris_bg.wasm www/pkg/citris.js www/pkg/lite/citris_bg.wasm www/pkg/lite/citris.js
