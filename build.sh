@@ -147,9 +147,9 @@ wasm_pack_build() {
   local out="$1"; shift
   say "wasm-pack build --target web --release --out-dir $out $*"
   if [ $# -gt 0 ]; then
-    nice wasm-pack build --target web --release --out-dir "$out" --mode no-install -- "$@"
+    nice wasm-pack build --target web --release --out-dir "$out" --mode no-install -- "$@" || return 1
   else
-    nice wasm-pack build --target web --release --out-dir "$out" --mode no-install
+    nice wasm-pack build --target web --release --out-dir "$out" --mode no-install || return 1
   fi
   rm -f "$out/.gitignore" "$out/package.json.bak"
   if [ "${WASM_OPT:-1}" != 0 ]; then
@@ -159,8 +159,8 @@ wasm_pack_build() {
     nice "$opt" -Oz \
       --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$out/citris_bg.wasm" -o "$out/citris_bg.wasm.opt"
-    mv "$out/citris_bg.wasm.opt" "$out/citris_bg.wasm"
+      "$out/citris_bg.wasm" -o "$out/citris_bg.wasm.opt" || return 1
+    mv "$out/citris_bg.wasm.opt" "$out/citris_bg.wasm" || return 1
   fi
 }
 
