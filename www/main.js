@@ -714,15 +714,23 @@ async function download() {
   toast(`Saved ${name}`);
 }
 
-async function writeClipboard({ text, html, blob }) {
+/**
+ * Puts text (and HTML, for formatted references) on the clipboard. `later`, a
+ * promise of {text} or {blob}, lets the clipboard write start within the click
+ * (the user gesture) while the worker still produces the data.
+ */
+async function writeClipboard({ text, html, blob, later }) {
   try {
     if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
       const data = {};
       if (html) data['text/html'] = new Blob([html], { type: 'text/html' });
-      data['text/plain'] = blob || new Blob([text], { type: 'text/plain' });
+      data['text/plain'] = later
+        ? later.then((v) => (v.blob ? new Blob([v.blob], { type: 'text/plain' }) : new Blob([v.text], { type: 'text/plain' })))
+        : blob || new Blob([text], { type: 'text/plain' });
       await navigator.clipboard.write([new ClipboardItem(data)]);
     } else {
-      await navigator.clipboard.writeText(text ?? await blob.text());
+      const v = later ? await later : { text, blob };
+      await navigator.clipboard.writeText(v.text ?? await v.blob.text());
     }
     toast(html ? 'Copied (formatted and plain text)' : 'Copied');
   } catch (e) {
@@ -738,9 +746,11 @@ async function copy() {
     await writeClipboard({ text: entriesPlainText(), html: complete ? clipboardHtml(nodes) : allEntriesHtml() });
     return;
   }
-  const out = await ensureOutput(state.tab);
-  if (!out) return;
-  await writeClipboard(out.blob ? { blob: new Blob([out.blob], { type: 'text/plain' }) } : { text: out.output });
+  const later = ensureOutput(state.tab).then((out) => {
+    if (!out) throw new Error('the conversion is not ready');
+    return out.blob ? { blob: out.blob } : { text: out.output };
+  });
+  await writeClipboard({ later });
 }
 
 // ---------------------------------------------------------------- files
@@ -765,6 +775,8 @@ async function takeFiles(list) {
     state.files.push({ name: d.name, encoding: d.encoding, count: d.count, bad: d.count === 0 });
     if (d.text != null) {
       texts.push(d.text.replace(/\s+$/, ''));
+      // What the core said about the file as a whole (its encoding, say): its lines are renumbered in the text box.
+      for (const x of d.diagnostics.filter((x) => !(x.line > 0))) state.fileNotes.push({ ...x, file: d.name, line: 0, column: 0 });
     } else {
       const errs = d.diagnostics.filter((x) => x.severity === 'error');
       const first = errs[0] || d.diagnostics[0];
