@@ -303,7 +303,8 @@ def measure(job, size, variant, runs, timeout, calm):
     err_path = os.path.join(OUTDIR, tag + ".err")
     cmd = job["cmd"](path)
     for i in range(runs):
-        res.loads.append(wait_calm(*calm))
+        # wait for calm before the first run of a job only; later runs follow at once
+        res.loads.append(wait_calm(*calm) if i == 0 else load1())
         status, wall, rss, cpu, rc = run_once(cmd, out_path, err_path, timeout, job.get("env"))
         if status == "timeout":
             res.status = "timeout"
@@ -610,7 +611,8 @@ def main():
     ap.add_argument("--cjs-apa-sizes", default="1k", help="sizes for citation.js APA")
     ap.add_argument("--max-load", type=float, default=1.5,
                     help="before each run, wait until the 1-min load is below this ...")
-    ap.add_argument("--max-wait", type=float, default=20, help="... for at most this many seconds")
+    ap.add_argument("--max-wait", type=float, default=5,
+                    help="... for at most this many seconds (before the first run of each job)")
     ap.add_argument("--no-check", action="store_true", help="skip the 50-record check")
     ap.add_argument("--out", default=os.path.join(BENCH, "RESULTS.md"))
     ap.add_argument("--command", default="", help="the command line to quote in the results")
@@ -699,7 +701,7 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     if loads_seen:
         L.append("- Load (1-min average; the 2 cores are shared with other builds): %.2f / %.2f / %.2f "
                  "at the start, %.2f / %.2f / %.2f at the end; before the runs min %.2f, median %.2f, "
-                 "max %.2f. Each run waited up to %.0f s for the load to fall below %.1f; compare "
+                 "max %.2f. Each job waited up to %.0f s for the load to fall below %.1f; compare "
                  "`cpu` with `wall` to see where a run was slowed by other work."
                  % (load_start + load_end + (min(loads_seen), statistics.median(loads_seen),
                                              max(loads_seen), args.max_wait, args.max_load)))
