@@ -805,7 +805,7 @@ function renderFileList() {
 function startBig(files) {
   state.mode = 'big';
   state.seq++;
-  state.big = { files, total: files.reduce((s, f) => s + f.size, 0), running: false, count: null, diagnosticsTotal: 0 };
+  state.big = { files, total: files.reduce((s, f) => s + f.size, 0), running: false, count: null, diagnosticsTotal: 0, version: 0, jobs: {}, last: null };
   state.outputs = {};
   state.fileNotes = [];
   state.files = files.map((f) => ({ name: f.name, count: 0, encoding: null }));
@@ -828,10 +828,25 @@ function startBig(files) {
   streamBig(fmt).catch(() => {});
 }
 
-async function streamBig(fmt) {
+/**
+ * The whole big file in format `fmt`, streamed by the worker (a Blob). One
+ * stream at a time: a request for another format waits for the running one.
+ * Answers for older options (LaTeX accents, keys) are not kept.
+ */
+function streamBig(fmt) {
   const big = state.big;
-  if (big.job && big.job.fmt === fmt) return big.job.promise;
-  if (state.outputs[fmt]) return state.outputs[fmt];
+  if (state.outputs[fmt]) return Promise.resolve(state.outputs[fmt]);
+  const key = `${fmt}#${big.version}`;
+  if (big.jobs[key]) return big.jobs[key];
+  const job = (big.last || Promise.resolve()).catch(() => {}).then(() => runStream(big, fmt, big.version));
+  big.jobs[key] = job;
+  big.last = job;
+  return job;
+}
+
+async function runStream(big, fmt, version) {
+  if (state.big !== big) return null;
+  if (state.outputs[fmt] && version === big.version) return state.outputs[fmt];
   big.running = true;
   els.cancel.hidden = false;
   els.bigClose.hidden = true;
@@ -843,36 +858,33 @@ async function streamBig(fmt) {
     els.progress.value = p.read;
     els.progressLabel.textContent = `Converting to ${FORMAT_LABEL[fmt]}: ${bytes(p.read)} of ${bytes(p.total)} · ${plural(p.records, 'reference')}`;
   };
-  const promise = engine.call('stream', { files: big.files, opts: options(), to: fmt, chunkSize: CHUNK_BYTES }, onProgress)
-    .then((r) => {
-      if (state.big !== big) return null;
-      big.running = false;
-      big.job = null;
-      big.count = r.count;
-      big.diagnostics = r.diagnostics;
-      big.diagnosticsTotal = r.diagnosticsTotal;
-      state.outputs[fmt] = r;
-      els.progress.value = els.progress.max;
-      els.progressLabel.textContent = `Converted ${plural(r.count, 'reference')} to ${FORMAT_LABEL[fmt]} in ${(r.elapsedMs / 1000).toFixed(1)} s (${bytes(r.size)}).`;
+  let r;
+  try {
+    r = await engine.call('stream', { files: big.files, opts: options(), to: fmt, chunkSize: CHUNK_BYTES }, onProgress);
+  } catch (e) {
+    big.running = false;
+    if (state.big === big && !e.cancelled) {
+      els.progressLabel.textContent = `The conversion failed: ${e.message}`;
       els.cancel.hidden = true;
       els.bigClose.hidden = false;
-      document.body.dataset.state = 'converted';
-      renderDiagnostics(r.diagnostics, r.count);
-      renderSummary();
-      if (state.tab === fmt) showCode();
-      return r;
-    }, (e) => {
-      big.running = false;
-      big.job = null;
-      if (state.big === big && !e.cancelled) {
-        els.progressLabel.textContent = `The conversion failed: ${e.message}`;
-        els.cancel.hidden = true;
-        els.bigClose.hidden = false;
-      }
-      throw e;
-    });
-  big.job = { fmt, promise };
-  return promise;
+    }
+    throw e;
+  }
+  if (state.big !== big) return null;
+  big.running = false;
+  big.count = r.count;
+  big.diagnostics = r.diagnostics;
+  big.diagnosticsTotal = r.diagnosticsTotal;
+  if (version === big.version) state.outputs[fmt] = r;
+  els.progress.value = els.progress.max;
+  els.progressLabel.textContent = `Converted ${plural(r.count, 'reference')} to ${FORMAT_LABEL[fmt]} in ${(r.elapsedMs / 1000).toFixed(1)} s (${bytes(r.size)}).`;
+  els.cancel.hidden = true;
+  els.bigClose.hidden = false;
+  document.body.dataset.state = 'converted';
+  renderDiagnostics(r.diagnostics, r.count);
+  renderSummary();
+  if (state.tab === fmt && version === big.version) showCode();
+  return r;
 }
 
 function cancelBig() {
@@ -980,8 +992,11 @@ els.keys.addEventListener('change', () => { state.outputs = {}; if (state.mode =
 els.latex.addEventListener('change', () => { state.outputs = {}; if (state.mode === 'big') { refreshBig(); } else scheduleRender(0); });
 
 function refreshBig() {
-  if (!state.big || state.big.running) return;
-  if (state.tab !== 'refs') streamBig(state.tab).catch(() => {});
+  // New options: conversions made with the old ones are dropped, the visible one is redone.
+  if (!state.big) return;
+  state.big.version++;
+  state.outputs = {};
+  if (state.tab !== 'refs') showCode();
 }
 
 els.tabs.addEventListener('click', (ev) => {
@@ -1035,7 +1050,7 @@ initEngine();
 
 // The first layout of reference text (serif, italics, non-Latin letters, code) makes the
 // browser look up fonts, which can block the page for a few hundred milliseconds on a
-// busy machine. Do it once while the page is idle, not in the middle of a conversion.
+// busy machine. Do it once after the first paint, not in the middle of a conversion.
 function warmFonts() {
   const probe = el('div', { class: 'ref-text font-warmup', 'aria-hidden': 'true' });
   appendSafeHtml(probe, 'Müller, J., Øster, Å., &amp; Ayşe, Ž. (2021). Über <i>Zeitschrift für Ärzte</i>, <b>1</b>–14. <span style="font-variant:small-caps">Łódź</span> <a href="https://example.org/">https://doi.org/10.1/x</a>');
@@ -1044,7 +1059,7 @@ function warmFonts() {
   void probe.offsetHeight; // lay it out now
   probe.remove();
 }
-if ('requestIdleCallback' in window) requestIdleCallback(warmFonts, { timeout: 2000 }); else setTimeout(warmFonts, 500);
+requestAnimationFrame(() => setTimeout(warmFonts, 0)); // right after the first paint
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('./sw.js').catch(() => {});
