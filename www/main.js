@@ -398,6 +398,9 @@ function showResult(r) {
 
 function renderSummary() {
   const r = state.result;
+  const ready = state.mode === 'big' || !!(r && r.items.length);
+  els.copy.disabled = !ready;
+  els.download.disabled = !ready;
   if (!r) { els.summary.textContent = ''; return; }
   const n = state.mode === 'big' && state.big && state.big.count != null ? state.big.count : r.items.length;
   const parts = [plural(n, 'reference')];
@@ -427,8 +430,8 @@ function renderDiagnostics(diags, itemCount) {
   }
   const total = (state.mode === 'big' && state.big && state.big.diagnosticsTotal) || list.length;
   els.diagCount.textContent = total ? `(${num(total)})` : '';
-  els.diagEmpty.hidden = list.length > 0 || !hasInput;
-  els.diagEmpty.textContent = hasInput ? 'No problems found.' : '';
+  els.diagEmpty.hidden = list.length > 0;
+  els.diagEmpty.textContent = hasInput ? 'No problems found.' : 'Warnings about the input appear here, with their line numbers.';
   const frag = document.createDocumentFragment();
   for (const d of list.slice(0, MAX_DIAG_SHOWN)) {
     const sev = ['error', 'warning', 'info'].includes(d.severity) ? d.severity : 'info';
