@@ -130,7 +130,7 @@ write_manifest() {
   (
     cd www
     files="$(find . -type f \
-      ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' \
+      ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' ! -name sw-assets.js \
       ! -name package.json ! -name README.md ! -name '*.map' \
       | sed 's|^\./||' | LC_ALL=C sort)"
     version="$(cat $files sw.js | sha256sum | cut -c1-16)"
@@ -139,6 +139,8 @@ write_manifest() {
       printf '%s\n' "$files" | sed 's/.*/    "&",/' | sed '$ s/,$//'
       printf '  ]\n}\n'
     } > pkg/asset-manifest.json
+    printf '// Written by build.sh: what sw.js caches, and the version that names its cache.\nself.CITRIS_ASSETS = %s;\n' \
+      "$(tr -d '\n' < pkg/asset-manifest.json)" > pkg/sw-assets.js
   )
 }
 
