@@ -1,1 +1,3 @@
 //! citris: a lossless RIS reader and citation converter (skeleton, filled in by the core issue).
+#[cfg(feature = "cite")]
+pub mod cite;
