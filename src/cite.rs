@@ -541,7 +541,15 @@ fn render_inner(
             is_note.then_some(index + 1),
         ));
     }
-    let rendered = driver.finish(BibliographyRequest::new(csl, Some(code), locales));
+    let mut rendered = driver.finish(BibliographyRequest::new(csl, Some(code), locales));
+    for c in &mut rendered.citations {
+        fix_punctuation(&mut c.citation);
+    }
+    if let Some(bib) = &mut rendered.bibliography {
+        for item in &mut bib.items {
+            fix_punctuation(&mut item.content);
+        }
+    }
 
     let citations: Vec<String> = rendered
         .citations
@@ -594,6 +602,85 @@ fn render_inner(
         }
     }
     Ok(entries)
+}
+
+/// Merge the punctuation that meets where hayagriva joins pieces, as
+/// citeproc-js does when it joins affixes and delimiters, and which hayagriva
+/// 0.10.1 leaves in place:
+///
+/// * a delimiter before an element that rendered nothing: `(2019,)` → `(2019)`,
+///   `BGS,.` → `BGS.`, `2013 ;83` → `2013;83`;
+/// * doubled punctuation: `Cows..”` → `Cows.”`, `False?.` → `False?`;
+/// * doubled spaces.
+///
+/// Works on the text leaves of the rendered tree (links are left alone), so
+/// text, HTML and Markdown get the same fix.
+fn fix_punctuation(children: &mut ElemChildren) {
+    fn collect<'a>(children: &'a mut ElemChildren, out: &mut Vec<Option<&'a mut String>>) {
+        for child in &mut children.0 {
+            match child {
+                ElemChild::Text(t) => out.push(Some(&mut t.text)),
+                ElemChild::Elem(e) => collect(&mut e.children, out),
+                ElemChild::Link { .. } | ElemChild::Markup(_) | ElemChild::Transparent { .. } => {
+                    out.push(None)
+                }
+            }
+        }
+    }
+    let mut leaves = Vec::new();
+    collect(children, &mut leaves);
+    // (leaf, char); a link is a barrier no rule reaches across.
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    for (i, leaf) in leaves.iter().enumerate() {
+        match leaf {
+            Some(text) => chars.extend(text.chars().map(|c| (i, c))),
+            None => chars.push((usize::MAX, '\u{0}')),
+        }
+    }
+    let mut keep = vec![true; chars.len()];
+    let next_kept = |keep: &[bool], from: usize| (from..chars.len()).find(|&j| keep[j]);
+    let prev_kept = |keep: &[bool], from: usize| (0..from).rev().find(|&j| keep[j]);
+    let mut changed = false;
+    for i in 0..chars.len() {
+        let c = chars[i].1;
+        let next = next_kept(&keep, i + 1).map(|j| chars[j].1);
+        let prev = prev_kept(&keep, i).map(|j| chars[j].1);
+        let drop = match c {
+            // A delimiter left before closing punctuation.
+            ',' | ';' | ':' => matches!(next, Some('.' | ')' | ']' | ',' | ';')),
+            // `..` but not an ellipsis; `?.` and `!.`.
+            '.' => {
+                matches!(prev, Some('?' | '!'))
+                    || (prev == Some('.')
+                        && next != Some('.')
+                        && prev_kept(&keep, i)
+                            .and_then(|j| prev_kept(&keep, j))
+                            .map(|j| chars[j].1)
+                            != Some('.'))
+            }
+            // A space before closing punctuation, or a doubled space.
+            ' ' => matches!(next, Some(';' | ',' | ' ')) || prev.is_none(),
+            _ => false,
+        };
+        if drop && chars[i].0 != usize::MAX {
+            keep[i] = false;
+            changed = true;
+        }
+    }
+    if !changed {
+        return;
+    }
+    let mut rebuilt: Vec<String> = vec![String::new(); leaves.len()];
+    for (k, &(leaf, c)) in chars.iter().enumerate() {
+        if keep[k] && leaf != usize::MAX {
+            rebuilt[leaf].push(c);
+        }
+    }
+    for (leaf, text) in leaves.into_iter().zip(rebuilt) {
+        if let Some(leaf) = leaf {
+            *leaf = text;
+        }
+    }
 }
 
 /// Plain text on one line: block elements become spaces.
