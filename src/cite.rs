@@ -250,7 +250,11 @@ fn describe_de(e: &hayagriva::citationberg::XmlDeError) -> String {
 /// * a `<names>` element with children but no `<name>` child renders nothing
 ///   in hayagriva 0.10.1 (CSL says a missing `<name>` means the default one;
 ///   NLM/Vancouver writes `<names variable="author"><label prefix=", "/>`):
-///   insert `<name/>` as its first child.
+///   insert `<name/>` as its first child;
+/// * `<text variable="container-title" form="short"/>` prints the long title
+///   in hayagriva 0.10.1 (its CSL-JSON reader knows `title-short` only);
+///   citeproc-js prints `container-title-short` when the item has one: make
+///   that a `<choose>` between the two.
 fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
@@ -259,7 +263,10 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
     let mut depth_of_names: Vec<usize> = Vec::new();
     let mut depth = 0usize;
     let mut inserts = Vec::new();
+    // (start, end, replacement) of whole tags.
+    let mut replaces: Vec<(usize, usize, String)> = Vec::new();
     loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         let event = match reader.read_event() {
             Ok(Event::Eof) | Err(_) => break,
             Ok(e) => e,
@@ -285,6 +292,32 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
                         top.1 = true;
                     }
                 }
+                if e.local_name().as_ref() == b"text" {
+                    let attr = |name: &[u8]| {
+                        e.attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == name)
+                            .map(|a| a.value.into_owned())
+                    };
+                    if attr(b"variable").as_deref() == Some(b"container-title".as_slice())
+                        && attr(b"form").as_deref() == Some(b"short".as_slice())
+                    {
+                        if let Some(tag) = xml.get(before..pos) {
+                            let short = tag
+                                .replace("form=\"short\"", "")
+                                .replace("form='short'", "")
+                                .replacen("container-title", "container-title-short", 1);
+                            replaces.push((
+                                before,
+                                pos,
+                                format!(
+                                    "<choose><if variable=\"container-title-short\">{short}</if>\
+                                     <else>{tag}</else></choose>"
+                                ),
+                            ));
+                        }
+                    }
+                }
             }
             Event::End(e) => {
                 if e.local_name().as_ref() == b"names" && depth_of_names.last() == Some(&depth) {
@@ -300,19 +333,24 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
             _ => {}
         }
     }
-    if inserts.is_empty() {
+    if inserts.is_empty() && replaces.is_empty() {
         return std::borrow::Cow::Borrowed(xml);
     }
-    inserts.sort_unstable();
-    let mut out = String::with_capacity(xml.len() + inserts.len() * 7);
+    replaces.extend(inserts.into_iter().map(|at| (at, at, "<name/>".to_string())));
+    replaces.sort_by_key(|r| (r.0, r.1));
+    let mut out = String::with_capacity(xml.len() + replaces.len() * 64);
     let mut last = 0;
-    for at in inserts {
-        if at < last || at > xml.len() || !xml.is_char_boundary(at) {
+    for (start, end, text) in replaces {
+        if start < last
+            || end > xml.len()
+            || !xml.is_char_boundary(start)
+            || !xml.is_char_boundary(end)
+        {
             continue;
         }
-        out.push_str(&xml[last..at]);
-        out.push_str("<name/>");
-        last = at;
+        out.push_str(&xml[last..start]);
+        out.push_str(&text);
+        last = end;
     }
     out.push_str(&xml[last..]);
     std::borrow::Cow::Owned(out)
@@ -939,6 +977,15 @@ pub(crate) fn sanitize(map: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, value) in map {
         if key == "id" {
+            continue;
+        }
+        // Zotero's older name for `container-title-short`.
+        if key == "journalAbbreviation" {
+            if !map.contains_key("container-title-short") {
+                if let Some(v) = sanitize_scalar(value) {
+                    out.insert("container-title-short".into(), v);
+                }
+            }
             continue;
         }
         if NAME_VARIABLES.contains(&key.as_str()) {
