@@ -1,3 +1,252 @@
-//! citris: a lossless RIS reader and citation converter (skeleton, filled in by the core issue).
+//! citris: a lossless RIS reader and citation converter.
+//!
+//! Data flows one way: bytes → [`decode`] → [`ris::lex`] (tagged lines with spans)
+//! → [`ris::read`] (one tag table) → [`Reference`] → writers ([`bibtex`],
+//! [`csl_json`], [`ris::write`]). The CLI and the browser are thin shells over
+//! [`parse_bytes`] and [`write`].
+//!
+//! ```
+//! let text = "TY - JOUR TI - A title AU - Doe, Jane PY - 2021 ER -";
+//! let parsed = citris::parse_str(text);
+//! assert_eq!(parsed.references.len(), 1);
+//! let mut bib = String::new();
+//! citris::write(&parsed.references, citris::Format::Bibtex, &Default::default(), &mut bib).unwrap();
+//! assert!(bib.starts_with("@article{doe2021title,"));
+//! ```
+#![deny(missing_docs)]
+
+pub mod bibtex;
 #[cfg(feature = "cite")]
 pub mod cite;
+pub mod csl_json;
+pub mod date;
+pub mod decode;
+pub mod detect;
+pub mod diag;
+pub mod keys;
+pub mod model;
+pub mod name;
+pub mod ris;
+pub mod stream;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use diag::{Diagnostic, Severity};
+pub use model::Reference;
+
+use std::fmt;
+
+/// The result of reading an input.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The references, in input order.
+    pub references: Vec<Reference>,
+    /// Everything worth telling the user, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The encoding the bytes were read as.
+    pub encoding: &'static str,
+}
+
+/// Reads RIS from bytes in any supported encoding.
+pub fn parse_bytes(bytes: &[u8]) -> Parsed {
+    let decoded = decode::decode(bytes);
+    let mut diagnostics = decoded.diagnostics;
+    let references = ris::parse_text(&decoded.text, &mut diagnostics);
+    if references.is_empty() {
+        diagnostics.push(no_records(bytes, &decoded.text));
+    }
+    Parsed {
+        references,
+        diagnostics,
+        encoding: decoded.encoding,
+    }
+}
+
+/// Reads RIS from text.
+pub fn parse_str(text: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let references = ris::parse_text(text, &mut diagnostics);
+    if references.is_empty() {
+        diagnostics.push(no_records(text.as_bytes(), text));
+    }
+    Parsed {
+        references,
+        diagnostics,
+        encoding: "UTF-8",
+    }
+}
+
+/// The error for an input without records, naming its format when it is recognisable.
+pub fn no_records(bytes: &[u8], text: &str) -> Diagnostic {
+    let msg = if text.trim().is_empty() {
+        "the input is empty: paste or drop a RIS file (lines like 'TY  - JOUR' … 'ER  - ')"
+            .to_string()
+    } else if let Some(what) = detect::not_ris(bytes, text) {
+        format!("no RIS record found: this looks like {what}")
+    } else {
+        "no RIS record found: RIS records start with a 'TY  - ' line and end with 'ER  - '"
+            .to_string()
+    };
+    Diagnostic::new(0, 0, Severity::Error, msg)
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// BibTeX.
+    Bibtex,
+    /// BibLaTeX.
+    Biblatex,
+    /// CSL-JSON (array of items).
+    CslJson,
+    /// Normalised RIS.
+    Ris,
+}
+
+impl Format {
+    /// All formats, in menu order.
+    pub const ALL: [Format; 4] = [
+        Format::Bibtex,
+        Format::Biblatex,
+        Format::CslJson,
+        Format::Ris,
+    ];
+
+    /// Parses a CLI/JS format name (`bibtex`, `biblatex`, `csl-json`, `ris`).
+    pub fn from_name(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "bibtex" | "bib" => Some(Format::Bibtex),
+            "biblatex" => Some(Format::Biblatex),
+            "csl-json" | "csljson" | "json" | "csl" => Some(Format::CslJson),
+            "ris" => Some(Format::Ris),
+            _ => None,
+        }
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Bibtex => "bibtex",
+            Format::Biblatex => "biblatex",
+            Format::CslJson => "csl-json",
+            Format::Ris => "ris",
+        }
+    }
+
+    /// File-name extension for downloads.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Bibtex | Format::Biblatex => "bib",
+            Format::CslJson => "json",
+            Format::Ris => "ris",
+        }
+    }
+
+    /// MIME type for downloads.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Bibtex | Format::Biblatex => "application/x-bibtex",
+            Format::CslJson => "application/vnd.citationstyles.csl+json",
+            Format::Ris => "application/x-research-info-systems",
+        }
+    }
+}
+
+/// Options for the writers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// BibTeX/BibLaTeX: write accented letters as LaTeX commands instead of UTF-8.
+    pub latex_accents: bool,
+}
+
+/// Writes references one at a time, with unique keys across everything written
+/// (the same code serves whole inputs and streams).
+#[derive(Debug)]
+pub struct Writer {
+    format: Format,
+    opts: Options,
+    keys: keys::Keys,
+    count: usize,
+}
+
+impl Writer {
+    /// A writer for `format`.
+    pub fn new(format: Format, opts: Options) -> Self {
+        Writer {
+            format,
+            opts,
+            keys: keys::Keys::default(),
+            count: 0,
+        }
+    }
+
+    /// How many references were written.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Writes one reference.
+    pub fn record(&mut self, r: &Reference, out: &mut impl fmt::Write) -> fmt::Result {
+        let first = self.count == 0;
+        self.count += 1;
+        match self.format {
+            Format::Bibtex | Format::Biblatex => {
+                if !first {
+                    out.write_char('\n')?;
+                }
+                let dialect = if self.format == Format::Bibtex {
+                    bibtex::Dialect::Bibtex
+                } else {
+                    bibtex::Dialect::Biblatex
+                };
+                let key = self.keys.key(r);
+                let opts = bibtex::BibOptions {
+                    latex_accents: self.opts.latex_accents,
+                };
+                bibtex::write_entry(r, &key, dialect, opts, out)
+            }
+            Format::CslJson => {
+                out.write_str(if first { "[\n  " } else { ",\n  " })?;
+                let key = self.keys.key(r);
+                csl_json::write_item(r, &key, out)
+            }
+            Format::Ris => {
+                if !first {
+                    out.write_char('\n')?;
+                }
+                ris::write::write_record(r, out)
+            }
+        }
+    }
+
+    /// Closes the output (the CSL-JSON array).
+    pub fn finish(&mut self, out: &mut impl fmt::Write) -> fmt::Result {
+        if self.format == Format::CslJson {
+            out.write_str(if self.count == 0 { "[]\n" } else { "\n]\n" })?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes references in a format.
+pub fn write(
+    refs: &[Reference],
+    format: Format,
+    opts: &Options,
+    out: &mut impl fmt::Write,
+) -> fmt::Result {
+    let mut w = Writer::new(format, *opts);
+    for r in refs {
+        w.record(r, out)?;
+    }
+    w.finish(out)
+}
+
+/// Writes references to a new string.
+pub fn write_string(refs: &[Reference], format: Format, opts: &Options) -> String {
+    let mut s = String::new();
+    // fmt::Write for String never fails.
+    let _ = write(refs, format, opts, &mut s);
+    s
+}

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# citris build script.
+#
+#   ./build.sh serve   install what is missing, build the wasm, serve www/ on http://127.0.0.1:8080
+#   ./build.sh test    fmt, clippy (native and wasm32), cargo test, the wasm build, the browser tests
+#   ./build.sh build   install what is missing and build www/pkg (used by the Pages workflow)
+#   ./build.sh setup   only install what is missing (add --browser for Chromium)
+#
+# Works on a fresh Debian machine as root. Every install is skipped when the
+# tool already answers with the right version, and nothing is downloaded from
+# anywhere but the package registries (crates.io, npm, Debian): wasm-pack runs
+# with --mode no-install and its own wasm-opt step is off (Cargo.toml), so it
+# never fetches binaries; wasm-opt comes from npm's binaryen. See
+# ../shared/TOOLCHAIN.md for the versions and the traps.
+#
+# Environment: PORT (serve, default 8080), CARGO_TEST_ARGS (default: none, a
+# debug `cargo test`), SKIP_BROWSER_TESTS=1, WASM_OPT=0 (skip wasm-opt).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT="$(pwd)"
+
+WASM_PACK_VERSION=0.15.1
+BINDGEN_DEFAULT=0.2.129
+E2E="$ROOT/tests/e2e"
+OUT="$ROOT/www/pkg"
+
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif have sudo; then sudo "$@"
+  else die "need root for: $*"
+  fi
+}
+
+# The wasm-bindgen version the CLI must equal: Cargo.lock's, else the pin in Cargo.toml.
+bindgen_version() {
+  local v=""
+  if [ -f Cargo.lock ]; then
+    v="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+  fi
+  if [ -z "$v" ]; then
+    v="$(sed -n 's/^wasm-bindgen *= *"=\{0,1\}\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)"
+  fi
+  echo "${v:-$BINDGEN_DEFAULT}"
+}
+
+apt_install() {
+  say "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+ensure_rust() {
+  have cargo || die "cargo is missing: install Rust (rustup) first"
+  if have rustup; then
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+      say "rustup target add wasm32-unknown-unknown"
+      rustup target add wasm32-unknown-unknown
+    fi
+  fi
+  if [ "${1:-}" = lint ]; then
+    if have rustup; then
+      cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+      cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+    fi
+  fi
+}
+
+ensure_bindgen() {
+  local want; want="$(bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "cargo install wasm-bindgen-cli $want"
+    nice cargo install --locked wasm-bindgen-cli --version "$want" --no-default-features --force
+  fi
+}
+
+ensure_wasm_pack() {
+  if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+    say "cargo install wasm-pack $WASM_PACK_VERSION"
+    nice cargo install --locked wasm-pack --version "$WASM_PACK_VERSION" --force
+  fi
+}
+
+ensure_node() {
+  if ! have node || ! have npm; then
+    apt_install nodejs npm
+  fi
+}
+
+# npm packages of tests/e2e (playwright-core, binaryen for wasm-opt), exactly as locked.
+ensure_npm() {
+  ensure_node
+  if ! node -e '
+      const lock = require(process.argv[1] + "/package-lock.json");
+      const fs = require("fs");
+      for (const [p, v] of Object.entries(lock.packages)) {
+        if (!p) continue;
+        const pj = JSON.parse(fs.readFileSync(process.argv[1] + "/" + p + "/package.json", "utf8"));
+        if (pj.version !== v.version) process.exit(1);
+      }' "$E2E" 2>/dev/null; then
+    say "npm ci in tests/e2e"
+    (cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium chromium-driver
+  fi
+}
+
+ensure_build_tools() {
+  ensure_rust
+  ensure_bindgen
+  ensure_wasm_pack
+  ensure_npm
+  have python3 || apt_install python3
+}
+
+# Writes www/pkg/asset-manifest.json: the files the service worker caches, and
+# a hash of them all that names its cache (a new build gets a new cache).
+write_manifest() {
+  (
+    cd www
+    files="$(find . -type f \
+      ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' \
+      ! -path './pkg/package.json' ! -path './pkg/README.md' ! -name '*.map' \
+      | sed 's|^\./||' | LC_ALL=C sort)"
+    version="$(cat $files sw.js | sha256sum | cut -c1-16)"
+    {
+      printf '{\n  "version": "%s",\n  "files": [\n' "$version"
+      printf '%s\n' "$files" | sed 's/.*/    "&",/' | sed '$ s/,$//'
+      printf '  ]\n}\n'
+    } > pkg/asset-manifest.json
+  )
+}
+
+build_wasm() {
+  ensure_build_tools
+  [ -n "${WASM_PACK_CACHE:-}" ] && mkdir -p "$WASM_PACK_CACHE"
+  say "wasm-pack build --target web --release --out-dir www/pkg"
+  nice wasm-pack build --target web --release --out-dir www/pkg --mode no-install
+  if [ "${WASM_OPT:-1}" != 0 ]; then
+    local opt="$E2E/node_modules/.bin/wasm-opt"
+    [ -x "$opt" ] || die "wasm-opt is missing ($opt)"
+    say "wasm-opt -Oz (npm binaryen $("$opt" --version | awk '{print $3}'))"
+    nice "$opt" -Oz \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$OUT/citris_bg.wasm" -o "$OUT/citris_bg.wasm.opt"
+    mv "$OUT/citris_bg.wasm.opt" "$OUT/citris_bg.wasm"
+  fi
+  write_manifest
+  local raw gz
+  raw="$(stat -c %s "$OUT/citris_bg.wasm")"
+  gz="$(gzip -9 -c "$OUT/citris_bg.wasm" | wc -c)"
+  say "www/pkg/citris_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() {
+  local port="$1" i
+  for i in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "the static server on port $port did not start"
+}
+
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+
+browser_tests() {
+  ensure_browser
+  ensure_npm
+  local port; port="$(free_port)"
+  mkdir -p "$E2E/artifacts"
+  python3 -m http.server "$port" --bind 127.0.0.1 --directory www >"$E2E/artifacts/server.log" 2>&1 &
+  SERVER_PID=$!
+  trap stop_server EXIT INT TERM
+  wait_port "$port"
+  say "browser tests against http://127.0.0.1:$port/"
+  local rc=0
+  CITRIS_URL="http://127.0.0.1:$port/" node --test --test-concurrency=1 "$E2E"/*.test.mjs || rc=$?
+  stop_server
+  trap - EXIT INT TERM
+  return "$rc"
+}
+
+cmd_test() {
+  ensure_rust lint
+  say "cargo fmt --all -- --check"
+  cargo fmt --all -- --check
+  say "cargo clippy --all-targets -- -D warnings"
+  nice cargo clippy --all-targets -- -D warnings
+  # Only --lib on wasm32: the dev-dependencies (proptest → getrandom) do not build there.
+  say "cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings"
+  nice cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+  say "cargo test ${CARGO_TEST_ARGS:-}"
+  # shellcheck disable=SC2086
+  nice cargo test ${CARGO_TEST_ARGS:-}
+  build_wasm
+  if [ "${SKIP_BROWSER_TESTS:-0}" = 1 ]; then
+    say "browser tests skipped (SKIP_BROWSER_TESTS=1)"
+  else
+    browser_tests
+  fi
+  say "all tests passed"
+}
+
+cmd_serve() {
+  build_wasm
+  local port="${PORT:-8080}"
+  say "serving www/"
+  echo "citris is at http://127.0.0.1:$port/ (Ctrl-C stops the server)"
+  exec python3 -m http.server "$port" --bind 127.0.0.1 --directory www
+}
+
+case "${1:-serve}" in
+  serve) cmd_serve ;;
+  test) cmd_test ;;
+  build) build_wasm ;;
+  browser-test) build_wasm; browser_tests ;;
+  e2e) browser_tests ;;
+  setup)
+    ensure_build_tools
+    [ "${2:-}" = --browser ] && ensure_browser
+    ;;
+  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (serve, test, build, setup)" ;;
+esac

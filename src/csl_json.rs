@@ -1,0 +1,203 @@
+//! Reference → CSL-JSON (the CSL 1.0.2 input schema, `csl-data.json`).
+//!
+//! Written straight to the output (no intermediate JSON tree), in a fixed order:
+//! `id`, `type`, then variables sorted by name, so output is deterministic.
+//! Values kept verbatim from the input go under `custom.ris` (tag → values).
+
+use crate::date::Date;
+use crate::keys::assign_keys;
+use crate::model::Reference;
+use crate::name::Name;
+use std::fmt::{self, Write};
+
+/// One item as a `serde_json::Value` (for the formatter and the JS API).
+pub fn item_value(r: &Reference, key: &str) -> serde_json::Value {
+    let mut s = String::new();
+    // Writing to a String cannot fail, and our JSON is always valid.
+    let _ = write_item(r, key, &mut s);
+    serde_json::from_str(&s).unwrap_or(serde_json::Value::Null)
+}
+
+/// All items as values, with keys from [`assign_keys`].
+pub fn items(refs: &[Reference]) -> Vec<serde_json::Value> {
+    let keys = assign_keys(refs);
+    refs.iter()
+        .zip(&keys)
+        .map(|(r, k)| item_value(r, k))
+        .collect()
+}
+
+struct Obj<'a, W: Write> {
+    out: &'a mut W,
+    first: bool,
+}
+
+impl<W: Write> Obj<'_, W> {
+    fn key(&mut self, k: &str) -> fmt::Result {
+        if !self.first {
+            self.out.write_str(", ")?;
+        }
+        self.first = false;
+        string(k, self.out)?;
+        self.out.write_str(": ")
+    }
+    fn str(&mut self, k: &str, v: &str) -> fmt::Result {
+        self.key(k)?;
+        string(v, self.out)
+    }
+}
+
+/// Writes one CSL item object.
+pub fn write_item(r: &Reference, key: &str, out: &mut impl Write) -> fmt::Result {
+    out.write_char('{')?;
+    let mut o = Obj { out, first: true };
+    o.str("id", key)?;
+    o.str("type", r.item_type)?;
+    // Merge the three kinds of variables in name order for a stable, readable layout.
+    let mut vars: Vec<(&str, u8)> = Vec::new();
+    vars.extend(r.fields.keys().map(|k| (*k, 0u8)));
+    vars.extend(r.names.keys().map(|k| (*k, 1u8)));
+    vars.extend(r.dates.keys().map(|k| (*k, 2u8)));
+    if !r.keywords.is_empty() {
+        vars.push(("keyword", 3));
+    }
+    vars.sort_unstable();
+    for (var, kind) in vars {
+        match kind {
+            0 => {
+                let v = &r.fields[var];
+                if !v.is_empty() {
+                    o.str(var, v)?;
+                }
+            }
+            1 => {
+                let names = &r.names[var];
+                if names.is_empty() {
+                    continue;
+                }
+                o.key(var)?;
+                o.out.write_char('[')?;
+                for (i, n) in names.iter().enumerate() {
+                    if i > 0 {
+                        o.out.write_str(", ")?;
+                    }
+                    name(n, o.out)?;
+                }
+                o.out.write_char(']')?;
+            }
+            2 => {
+                o.key(var)?;
+                date(&r.dates[var], o.out)?;
+            }
+            _ => o.str("keyword", &r.keywords.join(", "))?,
+        }
+    }
+    if !r.extra.is_empty() {
+        // custom.ris: {"AD": ["…", "…"], …} in first-seen tag order.
+        o.key("custom")?;
+        o.out.write_str("{\"ris\": {")?;
+        let mut tags: Vec<&str> = Vec::new();
+        for e in &r.extra {
+            if !tags.contains(&e.tag.as_str()) {
+                tags.push(&e.tag);
+            }
+        }
+        for (i, t) in tags.iter().enumerate() {
+            if i > 0 {
+                o.out.write_str(", ")?;
+            }
+            string(t, o.out)?;
+            o.out.write_str(": [")?;
+            for (j, e) in r.extra.iter().filter(|e| e.tag == *t).enumerate() {
+                if j > 0 {
+                    o.out.write_str(", ")?;
+                }
+                string(&e.value, o.out)?;
+            }
+            o.out.write_char(']')?;
+        }
+        o.out.write_str("}}")?;
+    }
+    o.out.write_char('}')
+}
+
+fn name(n: &Name, out: &mut impl Write) -> fmt::Result {
+    out.write_char('{')?;
+    let mut o = Obj { out, first: true };
+    if n.is_literal() {
+        o.str("literal", &n.literal)?;
+    } else {
+        for (k, v) in [
+            ("family", &n.family),
+            ("given", &n.given),
+            ("suffix", &n.suffix),
+            ("non-dropping-particle", &n.non_dropping_particle),
+            ("dropping-particle", &n.dropping_particle),
+        ] {
+            if !v.is_empty() {
+                o.str(k, v)?;
+            }
+        }
+    }
+    o.out.write_char('}')
+}
+
+fn date(d: &Date, out: &mut impl Write) -> fmt::Result {
+    out.write_char('{')?;
+    let mut o = Obj { out, first: true };
+    if !d.parts.is_empty() {
+        o.key("date-parts")?;
+        o.out.write_char('[')?;
+        for (i, p) in d.parts.iter().enumerate() {
+            if i > 0 {
+                o.out.write_str(", ")?;
+            }
+            let n = if p[1] == 0 {
+                1
+            } else if p[2] == 0 {
+                2
+            } else {
+                3
+            };
+            write!(o.out, "[{}", p[0])?;
+            for x in &p[1..n] {
+                write!(o.out, ", {x}")?;
+            }
+            o.out.write_char(']')?;
+        }
+        o.out.write_char(']')?;
+    }
+    if let Some(s) = d.season {
+        o.key("season")?;
+        write!(o.out, "{s}")?;
+    }
+    if !d.literal.is_empty() {
+        o.str("literal", &d.literal)?;
+    }
+    o.out.write_char('}')
+}
+
+/// A JSON string with the escapes RFC 8259 requires (and `</` kept harmless for HTML).
+pub fn string(s: &str, out: &mut impl Write) -> fmt::Result {
+    out.write_char('"')?;
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0..=0x1f | 0x7f => None,
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        match esc {
+            Some(e) => out.write_str(e)?,
+            None => write!(out, "\\u{b:04x}")?,
+        }
+        start = i + 1;
+    }
+    out.write_str(&s[start..])?;
+    out.write_char('"')
+}

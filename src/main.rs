@@ -1,0 +1,220 @@
+//! The `citris` command-line tool.
+//!
+//! ```text
+//! citris convert --to <bibtex|biblatex|csl-json|ris> [-o FILE] [--latex-accents] [--quiet] [--verbose] [FILE...]
+//! citris check [FILE...]
+//! ```
+//! Reads the files, or standard input when none or `-` is given. Diagnostics go to
+//! standard error as `FILE:LINE:COLUMN: warning: message`. Exit status: 0 when records
+//! were read (warnings allowed), 1 when the input holds no record or cannot be read,
+//! 2 on a usage error.
+
+use citris::{Diagnostic, Format, Options, Severity, Writer};
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+citris: convert RIS citations
+
+usage:
+  citris convert --to <bibtex|biblatex|csl-json|ris> [-o FILE] [options] [FILE...]
+  citris check [options] [FILE...]      read only: count records, report problems
+  citris --help | --version
+
+Reads the FILEs, or standard input when none or '-' is given.
+
+options:
+  -t, --to FORMAT       output format: bibtex, biblatex, csl-json, ris
+  -o, --output FILE     write to FILE instead of standard output
+      --latex-accents   BibTeX/BibLaTeX: write accents as LaTeX commands ({\\\"u}) instead of UTF-8
+  -q, --quiet           print errors only
+  -v, --verbose         also print informational notes (encoding, unmapped tags kept)
+
+Diagnostics go to standard error as FILE:LINE:COLUMN: SEVERITY: MESSAGE.
+Exit status: 0 records read; 1 no record or unreadable input; 2 usage error.";
+
+struct Args {
+    command: String,
+    to: Option<Format>,
+    output: Option<String>,
+    files: Vec<String>,
+    quiet: bool,
+    verbose: bool,
+    opts: Options,
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("citris: {msg}\n(run 'citris --help' for usage)");
+    ExitCode::from(2)
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut a = Args {
+        command: String::new(),
+        to: None,
+        output: None,
+        files: Vec::new(),
+        quiet: false,
+        verbose: false,
+        opts: Options::default(),
+    };
+    let mut only_files = false;
+    while let Some(arg) = it.next() {
+        if only_files || arg == "-" || !arg.starts_with('-') {
+            if a.command.is_empty() {
+                a.command = arg;
+            } else {
+                a.files.push(arg);
+            }
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--" => only_files = true,
+            "-h" | "--help" => a.command = "help".into(),
+            "-V" | "--version" => a.command = "version".into(),
+            "-t" | "--to" => {
+                let v = value("--to")?;
+                a.to = Some(Format::from_name(&v).ok_or_else(|| {
+                    format!("unknown format '{v}' (expected bibtex, biblatex, csl-json or ris)")
+                })?);
+            }
+            "-o" | "--output" => a.output = Some(value("--output")?),
+            "-q" | "--quiet" => a.quiet = true,
+            "-v" | "--verbose" => a.verbose = true,
+            "--latex-accents" => a.opts.latex_accents = true,
+            _ => return Err(format!("unknown option '{arg}'")),
+        }
+    }
+    Ok(a)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => return usage_error(&e),
+    };
+    match args.command.as_str() {
+        "help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        "version" => {
+            println!("citris {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        "convert" => match args.to {
+            Some(f) => run(&args, Some(f)),
+            None => usage_error("convert needs --to <bibtex|biblatex|csl-json|ris>"),
+        },
+        "check" => run(&args, None),
+        "" => usage_error("missing command (convert or check)"),
+        other => usage_error(&format!("unknown command '{other}'")),
+    }
+}
+
+fn print_diag(name: &str, d: &Diagnostic, args: &Args, err: &mut impl Write) {
+    let show = match d.severity {
+        Severity::Error => true,
+        Severity::Warning => !args.quiet,
+        Severity::Info => args.verbose && !args.quiet,
+    };
+    if show {
+        let _ = writeln!(
+            err,
+            "{name}:{}:{}: {}: {}",
+            d.line, d.column, d.severity, d.message
+        );
+    }
+}
+
+fn run(args: &Args, format: Option<Format>) -> ExitCode {
+    let files: Vec<String> = if args.files.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.files.clone()
+    };
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let mut out = String::new();
+    let mut writer = format.map(|f| Writer::new(f, args.opts));
+    let mut total = 0usize;
+    let mut failed = false;
+    for file in &files {
+        let (name, bytes) = if file == "-" {
+            let mut b = Vec::new();
+            if let Err(e) = io::stdin().lock().read_to_end(&mut b) {
+                let _ = writeln!(err, "<stdin>: error: cannot read standard input: {e}");
+                failed = true;
+                continue;
+            }
+            ("<stdin>".to_string(), b)
+        } else {
+            match std::fs::read(file) {
+                Ok(b) => (file.clone(), b),
+                Err(e) => {
+                    let _ = writeln!(err, "{file}: error: cannot read: {e}");
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        let parsed = citris::parse_bytes(&bytes);
+        for d in &parsed.diagnostics {
+            print_diag(&name, d, args, &mut err);
+        }
+        total += parsed.references.len();
+        if let Some(w) = writer.as_mut() {
+            for r in &parsed.references {
+                // Writing into a String cannot fail.
+                let _ = w.record(r, &mut out);
+            }
+        }
+    }
+    if let Some(w) = writer.as_mut() {
+        let _ = w.finish(&mut out);
+    }
+    if format.is_none() {
+        let _ = writeln!(
+            err,
+            "{total} record{} read",
+            if total == 1 { "" } else { "s" }
+        );
+    }
+    if total == 0 {
+        return ExitCode::from(1);
+    }
+    if format.is_some() {
+        let res = match &args.output {
+            Some(path) => std::fs::write(path, out.as_bytes()).map_err(|e| format!("{path}: {e}")),
+            None => {
+                let stdout = io::stdout();
+                let mut lock = stdout.lock();
+                lock.write_all(out.as_bytes())
+                    .and_then(|_| lock.flush())
+                    .map_err(|e| format!("standard output: {e}"))
+            }
+        };
+        if let Err(e) = res {
+            if !e.contains("Broken pipe") {
+                let _ = writeln!(err, "citris: error: cannot write {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    if failed {
+        // Some inputs could not be read: say so in the status even if others converted.
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,617 @@
+//! Stage one of reading RIS: text → records of tagged lines, losslessly, with positions.
+//!
+//! A tag line is two characters (a letter, then a letter or digit), one or more
+//! spaces, a dash, then a space and the value or nothing (RIS 2011, "Tag format").
+//! Everything is kept: every (tag, value, span), duplicates included, in input order.
+//! Meaning is assigned later by [`crate::ris::read`] through the tag table.
+//!
+//! Repairs done here, each reported as a diagnostic:
+//! - lines before the first `TY` (export headers) are skipped;
+//! - a missing `ER` is closed by the next `TY` or the end of input;
+//! - lowercase tags are accepted;
+//! - **collapsed records**: text pasted from a web page often has every newline
+//!   turned into a space (`TY - JOUR TI - … ER -`). When a `TY` line carries more
+//!   than its type code, the record is read in collapsed mode and its lines are
+//!   split at ` XX - ` where `XX` is a *known* RIS tag, so that "T-cell", "IL - 2"
+//!   or "1 - 14" inside a value are never cut.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::ris::table::is_known_tag;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// A two-letter RIS tag, upper case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag(pub [u8; 2]);
+
+impl Tag {
+    /// The tag as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters and digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl std::fmt::Display for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One tagged value with continuation lines joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawField<'a> {
+    /// The tag, upper case.
+    pub tag: Tag,
+    /// The value, trimmed; continuation lines joined with `\n`.
+    pub value: Cow<'a, str>,
+    /// 1-based line of the tag.
+    pub line: u32,
+    /// 1-based column (in characters) of the tag.
+    pub column: u32,
+    /// Byte span in the decoded text from the tag to the end of the value.
+    pub span: Range<usize>,
+}
+
+/// The tagged lines between a `TY` and its `ER`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawRecord<'a> {
+    /// Every field, `TY` first when present, `ER` excluded.
+    pub fields: Vec<RawField<'a>>,
+    /// 1-based line where the record starts.
+    pub line: u32,
+    /// True when the record ended with an `ER` line (false when repaired).
+    pub closed: bool,
+}
+
+impl RawRecord<'_> {
+    /// The `TY` value, if the record has one.
+    pub fn ty(&self) -> Option<&str> {
+        self.fields
+            .first()
+            .filter(|f| f.tag.0 == *b"TY")
+            .map(|f| f.value.as_ref())
+    }
+}
+
+/// Splits RIS text into records. Positions count from line 1 and byte 0.
+pub fn lex<'a>(text: &'a str, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord<'a>> {
+    let mut lx = Lexer::new(1, 0);
+    lx.run(text, diags);
+    lx.finish(diags)
+}
+
+/// The lexer's state, resumable so that a stream can be fed in batches that end
+/// at record boundaries (see [`crate::stream`]).
+#[derive(Debug)]
+pub struct Lexer<'a> {
+    records: Vec<RawRecord<'a>>,
+    current: Option<RawRecord<'a>>,
+    collapsed: bool,
+    line: u32,
+    base: usize,
+    junk: Option<(u32, u32)>, // first line, count
+    seen_record: bool,
+    warned_lowercase: bool,
+}
+
+/// Where a tag was found in a line.
+struct TagHit {
+    tag: Tag,
+    lowercase: bool,
+    /// Byte offset of the tag in the line.
+    start: usize,
+    /// Byte offset where the value starts.
+    value_start: usize,
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer whose first line is `line` and whose text starts at byte `base`.
+    pub fn new(line: u32, base: usize) -> Self {
+        Lexer {
+            records: Vec::new(),
+            current: None,
+            collapsed: false,
+            line,
+            base,
+            junk: None,
+            seen_record: false,
+            warned_lowercase: false,
+        }
+    }
+
+    /// Tells the lexer that records were already read before this batch (so text
+    /// between records is reported as stray, not as an export header).
+    pub fn set_seen_record(&mut self, seen: bool) {
+        self.seen_record = seen;
+    }
+
+    /// True once a record has started.
+    pub fn seen_record(&self) -> bool {
+        self.seen_record
+    }
+
+    /// The number of the next line to be read.
+    pub fn next_line(&self) -> u32 {
+        self.line
+    }
+
+    /// Reads all lines of `text` (LF, CRLF and CR line ends, mixed).
+    pub fn run(&mut self, text: &'a str, diags: &mut Vec<Diagnostic>) {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+                Some(i) => {
+                    let e = start + i;
+                    if bytes[e] == b'\r' && bytes.get(e + 1) == Some(&b'\n') {
+                        (e, e + 2)
+                    } else {
+                        (e, e + 1)
+                    }
+                }
+                None => (bytes.len(), bytes.len()),
+            };
+            self.line_in(&text[start..end], self.base + start, diags);
+            self.line += 1;
+            start = next;
+        }
+        self.base += bytes.len();
+    }
+
+    /// Closes what is open and returns the records read.
+    pub fn finish(mut self, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord<'a>> {
+        self.flush_junk(diags);
+        if let Some(rec) = self.current.take() {
+            diags.push(Diagnostic::new(
+                rec.line,
+                1,
+                Severity::Warning,
+                "record has no ER line at the end of the input; it was closed and kept",
+            ));
+            self.records.push(rec);
+        }
+        self.records
+    }
+
+    /// Takes the records completed so far (for streaming).
+    pub fn take_records(&mut self) -> Vec<RawRecord<'a>> {
+        std::mem::take(&mut self.records)
+    }
+
+    fn line_in(&mut self, line: &'a str, offset: usize, diags: &mut Vec<Diagnostic>) {
+        let trimmed_end = line.trim_end();
+        if trimmed_end.trim_start().is_empty() {
+            return;
+        }
+        match find_tag_at_start(trimmed_end) {
+            Some(hit) => {
+                if hit.lowercase && !self.warned_lowercase {
+                    self.warned_lowercase = true;
+                    diags.push(Diagnostic::new(
+                        self.line,
+                        col_of(trimmed_end, hit.start),
+                        Severity::Warning,
+                        format!(
+                            "lowercase tag '{}' read as '{}' (RIS tags are upper case)",
+                            &trimmed_end[hit.start..hit.start + 2],
+                            hit.tag
+                        ),
+                    ));
+                }
+                if hit.tag.0 == *b"TY" {
+                    let v = trimmed_end[hit.value_start..].trim_start();
+                    self.collapsed =
+                        v.split_whitespace().nth(1).is_some() && next_sep(v, 0).is_some();
+                }
+                if self.collapsed {
+                    self.split_collapsed(trimmed_end, offset, Some(hit), diags);
+                } else {
+                    let value = trimmed_end[hit.value_start..].trim_start();
+                    let vstart = trimmed_end.len() - value.len();
+                    self.field(
+                        hit.tag,
+                        value,
+                        col_of(trimmed_end, hit.start),
+                        offset + hit.start..offset + vstart + value.len(),
+                        diags,
+                    );
+                }
+            }
+            None => {
+                if self.collapsed && self.current.is_some() {
+                    self.split_collapsed(trimmed_end, offset, None, diags);
+                } else {
+                    self.continuation(trimmed_end, offset, diags);
+                }
+            }
+        }
+    }
+
+    /// Splits a collapsed line at ` XX - ` (known tags only) into fields.
+    fn split_collapsed(
+        &mut self,
+        line: &'a str,
+        offset: usize,
+        first: Option<TagHit>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        // (tag, tag start, value start) of each piece; the text before the first
+        // separator continues the previous field when the line has no leading tag.
+        let mut pieces: Vec<(Option<Tag>, usize, usize)> = Vec::new();
+        let mut pos = match &first {
+            Some(h) => {
+                pieces.push((Some(h.tag), h.start, h.value_start));
+                h.value_start
+            }
+            None => {
+                pieces.push((None, 0, 0));
+                0
+            }
+        };
+        while let Some((tag, tstart, vstart)) = next_sep(line, pos) {
+            pieces.push((Some(tag), tstart, vstart));
+            pos = vstart;
+        }
+        // Columns counted incrementally: one pass over the line.
+        let mut col = 1u32;
+        let mut col_at = 0usize;
+        for i in 0..pieces.len() {
+            let (tag, tstart, vstart) = pieces[i];
+            let vend = pieces.get(i + 1).map(|p| p.1).unwrap_or(line.len());
+            let value = line[vstart..vend].trim();
+            col += line[col_at..tstart].chars().count() as u32;
+            col_at = tstart;
+            let vs = if value.is_empty() {
+                vstart
+            } else {
+                vstart + (line[vstart..vend].len() - line[vstart..vend].trim_start().len())
+            };
+            match tag {
+                Some(t) => {
+                    if t.0 == *b"TY" {
+                        // A TY inside a collapsed line starts another collapsed record.
+                        self.collapsed = true;
+                    }
+                    self.field(
+                        t,
+                        value,
+                        col,
+                        offset + tstart..offset + vs + value.len(),
+                        diags,
+                    );
+                }
+                None => {
+                    if !value.is_empty() {
+                        self.continuation(value, offset + vs, diags);
+                    }
+                }
+            }
+        }
+    }
+
+    fn field(
+        &mut self,
+        tag: Tag,
+        value: &'a str,
+        column: u32,
+        span: Range<usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match &tag.0 {
+            b"TY" => {
+                self.flush_junk(diags);
+                if let Some(rec) = self.current.take() {
+                    if rec.fields.len() == 1 && rec.ty().is_some() {
+                        // `TY  - BOOK` directly followed by another TY: one record with
+                        // two type lines, not an empty record. The later TY wins.
+                        diags.push(Diagnostic::new(
+                            rec.line,
+                            1,
+                            Severity::Warning,
+                            format!(
+                                "TY '{}' is followed by another TY on line {} with no fields between; it was ignored",
+                                shorten(rec.ty().unwrap_or("")),
+                                self.line
+                            ),
+                        ));
+                    } else {
+                        diags.push(Diagnostic::new(
+                            rec.line,
+                            1,
+                            Severity::Warning,
+                            format!(
+                                "record has no ER line; it was closed before the TY on line {} and kept",
+                                self.line
+                            ),
+                        ));
+                        self.records.push(rec);
+                    }
+                }
+                self.seen_record = true;
+                self.current = Some(RawRecord {
+                    fields: vec![RawField {
+                        tag,
+                        value: Cow::Borrowed(value),
+                        line: self.line,
+                        column,
+                        span,
+                    }],
+                    line: self.line,
+                    closed: false,
+                });
+            }
+            b"ER" => {
+                self.flush_junk(diags);
+                match self.current.take() {
+                    Some(mut rec) => {
+                        rec.closed = true;
+                        if !value.is_empty() {
+                            diags.push(Diagnostic::new(
+                                self.line,
+                                column,
+                                Severity::Warning,
+                                format!("text after ER ignored: '{}'", shorten(value)),
+                            ));
+                        }
+                        self.records.push(rec);
+                    }
+                    None => diags.push(Diagnostic::new(
+                        self.line,
+                        column,
+                        Severity::Warning,
+                        "ER without a record before it (no TY since the last ER); ignored",
+                    )),
+                }
+                self.collapsed = false;
+            }
+            _ => {
+                self.flush_junk(diags);
+                if self.current.is_none() {
+                    diags.push(Diagnostic::new(
+                        self.line,
+                        column,
+                        Severity::Warning,
+                        format!(
+                            "tag {tag} outside a record (no TY before it); a record of type GEN was started here"
+                        ),
+                    ));
+                    self.seen_record = true;
+                    self.current = Some(RawRecord {
+                        fields: Vec::new(),
+                        line: self.line,
+                        closed: false,
+                    });
+                }
+                if let Some(rec) = self.current.as_mut() {
+                    rec.fields.push(RawField {
+                        tag,
+                        value: Cow::Borrowed(value),
+                        line: self.line,
+                        column,
+                        span,
+                    });
+                }
+            }
+        }
+    }
+
+    fn continuation(&mut self, text: &'a str, offset: usize, _diags: &mut Vec<Diagnostic>) {
+        let text = text.trim();
+        match self.current.as_mut().and_then(|r| r.fields.last_mut()) {
+            Some(f) if f.tag.0 != *b"TY" => {
+                if f.value.is_empty() {
+                    f.value = Cow::Borrowed(text);
+                } else {
+                    // A newline, not a space: keywords and notes are one per line;
+                    // the mapping stage flattens ordinary text.
+                    let v = f.value.to_mut();
+                    v.push('\n');
+                    v.push_str(text);
+                }
+                f.span.end = offset + text.len();
+            }
+            _ => match &mut self.junk {
+                Some((_, n)) => *n += 1,
+                None => self.junk = Some((self.line, 1)),
+            },
+        }
+    }
+
+    fn flush_junk(&mut self, diags: &mut Vec<Diagnostic>) {
+        if let Some((line, n)) = self.junk.take() {
+            let lines = if n == 1 { "line" } else { "lines" };
+            let (sev, msg) = if self.seen_record {
+                (
+                    Severity::Warning,
+                    format!("skipped {n} {lines} of text outside any record"),
+                )
+            } else {
+                (
+                    Severity::Info,
+                    format!("skipped {n} {lines} of text before the first TY (an export header?)"),
+                )
+            };
+            diags.push(Diagnostic::new(line, 1, sev, msg));
+        }
+    }
+}
+
+fn shorten(s: &str) -> String {
+    let mut out: String = s.chars().take(60).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn col_of(line: &str, byte: usize) -> u32 {
+    line[..byte].chars().count() as u32 + 1
+}
+
+/// A tag at the start of a (right-trimmed) line: leading blanks allowed for known
+/// tags; with a single space before the dash only known tags count, so that a
+/// wrapped line starting "IL - 2 …" stays a continuation.
+fn find_tag_at_start(line: &str) -> Option<TagHit> {
+    let b = line.as_bytes();
+    let lead = b.iter().take_while(|c| **c == b' ' || **c == b'\t').count();
+    let rest = &b[lead..];
+    if rest.len() < 3 {
+        return None;
+    }
+    let (c0, c1) = (rest[0], rest[1]);
+    if !c0.is_ascii_alphabetic() || !c1.is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut i = 2;
+    while i < rest.len() && rest[i] == b' ' {
+        i += 1;
+    }
+    let spaces = i - 2;
+    if spaces == 0 || i >= rest.len() || rest[i] != b'-' {
+        return None;
+    }
+    if i + 1 < rest.len() && rest[i + 1] != b' ' && rest[i + 1] != b'\t' {
+        return None;
+    }
+    let tag = Tag([c0.to_ascii_uppercase(), c1.to_ascii_uppercase()]);
+    let lowercase = c0.is_ascii_lowercase() || c1.is_ascii_lowercase();
+    let known = is_known_tag(tag.as_str());
+    if (lowercase || spaces == 1 || lead > 0) && !known {
+        return None;
+    }
+    if lowercase && spaces > 2 {
+        return None;
+    }
+    Some(TagHit {
+        tag,
+        lowercase,
+        start: lead,
+        value_start: lead + (i + 1).min(rest.len()),
+    })
+}
+
+/// The next ` XX - ` separator at or after `from` whose tag is a known upper-case tag:
+/// returns (tag, tag start, value start).
+fn next_sep(line: &str, from: usize) -> Option<(Tag, usize, usize)> {
+    let b = line.as_bytes();
+    let mut i = from;
+    while let Some(j) = memchr::memchr(b'-', &b[i..]) {
+        let dash = i + j;
+        i = dash + 1;
+        // After the dash: end of line or a blank.
+        if dash + 1 < b.len() && b[dash + 1] != b' ' && b[dash + 1] != b'\t' {
+            continue;
+        }
+        // Before the dash: one or two spaces, the tag, then a blank before the tag.
+        let mut k = dash;
+        let mut spaces = 0;
+        while k > 0 && b[k - 1] == b' ' && spaces < 3 {
+            k -= 1;
+            spaces += 1;
+        }
+        if spaces == 0 || spaces > 2 || k < 3 {
+            continue;
+        }
+        let (c0, c1) = (b[k - 2], b[k - 1]);
+        if !(c0.is_ascii_uppercase() && (c1.is_ascii_uppercase() || c1.is_ascii_digit())) {
+            continue;
+        }
+        if !(b[k - 3] == b' ' || b[k - 3] == b'\t') || k - 2 < from {
+            continue;
+        }
+        let tag = Tag([c0, c1]);
+        if !is_known_tag(tag.as_str()) {
+            continue;
+        }
+        let vstart = (dash + 2).min(b.len());
+        return Some((tag, k - 2, vstart));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(recs: &[RawRecord]) -> Vec<Vec<(String, String)>> {
+        recs.iter()
+            .map(|r| {
+                r.fields
+                    .iter()
+                    .map(|f| (f.tag.to_string(), f.value.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn normal_record_with_crlf_and_continuation() {
+        let mut d = Vec::new();
+        let r = lex(
+            "TY  - JOUR\r\nTI  - A long\r\n  title\r\n\r\nER  - \r\n",
+            &mut d,
+        );
+        assert_eq!(
+            tags(&r),
+            vec![vec![
+                ("TY".into(), "JOUR".into()),
+                ("TI".into(), "A long\ntitle".into())
+            ]]
+        );
+        assert!(r[0].closed);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn collapsed_keeps_inner_dashes() {
+        let mut d = Vec::new();
+        let r = lex(
+            "TY - JOUR TI - T-cell and IL - 2 AU - Doe, J SP - 1 - 14 EP - 20 ER -",
+            &mut d,
+        );
+        assert_eq!(
+            tags(&r)[0],
+            vec![
+                ("TY".into(), "JOUR".into()),
+                ("TI".into(), "T-cell and IL - 2".into()),
+                ("AU".into(), "Doe, J".into()),
+                ("SP".into(), "1 - 14".into()),
+                ("EP".into(), "20".into()),
+            ]
+        );
+        assert!(r[0].closed);
+        // Spans point at the text of each tag.
+        let text = "TY - JOUR TI - T-cell and IL - 2 AU - Doe, J SP - 1 - 14 EP - 20 ER -";
+        let au = &r[0].fields[2];
+        assert_eq!(&text[au.span.clone()], "AU - Doe, J");
+        assert_eq!(au.column, 34);
+    }
+
+    #[test]
+    fn two_collapsed_records_on_one_line() {
+        let mut d = Vec::new();
+        let r = lex("TY - JOUR TI - One ER - TY - BOOK TI - Two ER -", &mut d);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].fields[1].value, "Two");
+    }
+
+    #[test]
+    fn missing_er_and_header() {
+        let mut d = Vec::new();
+        let r = lex(
+            "Provider: X\nTY  - JOUR\nTI  - A\nTY  - BOOK\nTI  - B\n",
+            &mut d,
+        );
+        assert_eq!(r.len(), 2);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(d[0].line, 1);
+    }
+
+    #[test]
+    fn single_space_unknown_tag_is_continuation() {
+        let mut d = Vec::new();
+        let r = lex("TY  - JOUR\nAB  - levels of\nIL - 2 rose\nER  -\n", &mut d);
+        assert_eq!(r[0].fields[1].value, "levels of\nIL - 2 rose");
+    }
+}

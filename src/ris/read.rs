@@ -1,0 +1,555 @@
+//! Stage two of reading RIS: records of tagged lines → [`Reference`]s, driven by the
+//! tag table. Every input (tag, value) pair ends up in a variable, in
+//! [`Reference::extra`] (kept verbatim), or is subsumed by an equal or fuller value
+//! (a duplicated `PY`, a `DA` that only repeats the year) — never dropped unseen.
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Extra, Reference};
+use crate::name;
+use crate::ris::lex::{RawField, RawRecord};
+use crate::ris::table::{self, Kind};
+
+/// Maps one raw record to a reference, adding diagnostics.
+pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Reference {
+    let raw_ty = rec.ty().map(|t| t.trim().to_ascii_uppercase());
+    let (ris_type, lookup_ty, item_type) = match raw_ty.as_deref() {
+        Some(t) => match table::csl_type(t) {
+            Some(c) => (t.to_string(), table::canonical_type(t).to_string(), c),
+            None => {
+                let msg = if t.is_empty() {
+                    "record has an empty TY; read as a generic document (GEN), all its data kept"
+                        .to_string()
+                } else {
+                    format!(
+                        "unknown reference type '{t}'; read as a generic document (GEN), all its data kept"
+                    )
+                };
+                diags.push(Diagnostic::new(rec.line, 1, Severity::Warning, msg));
+                let keep = if t.is_empty() { "GEN" } else { t };
+                (keep.to_string(), "GEN".to_string(), "document")
+            }
+        },
+        None => ("GEN".to_string(), "GEN".to_string(), "document"),
+    };
+    let mut r = Reference::new(item_type);
+    r.ris_type = ris_type;
+    r.line = rec.line;
+    let ty = lookup_ty.as_str();
+
+    let mut sp: Option<&RawField> = None;
+    let mut ep: Option<&RawField> = None;
+    let mut dates: Vec<(&'static str, &RawField)> = Vec::new();
+    let mut containers: Vec<(&'static table::Row, &RawField)> = Vec::new();
+
+    for f in rec.fields.iter().skip(usize::from(rec.ty().is_some())) {
+        let raw = f.value.trim();
+        // Continuation lines arrive joined by newlines: one item per line for keywords,
+        // notes and links; wrapped text for everything else.
+        let flat_value;
+        let value = if raw.contains('\n')
+            && !matches!(
+                lookup_kind(ty, f.tag.as_str()),
+                Some(Kind::Keyword | Kind::Joined | Kind::Url)
+            ) {
+            flat_value = raw.replace('\n', " ");
+            flat_value.as_str()
+        } else {
+            raw
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let tag = f.tag.as_str();
+        let Some(row) = table::lookup(ty, tag) else {
+            let msg = unmapped_msg(tag, &r.ris_type);
+            extra(&mut r, f, diags, msg);
+            continue;
+        };
+        match row.kind {
+            Kind::Text => set_text(&mut r, row.var, value, f, diags),
+            // Alternative names for the same thing (JO beside T2, M1 beside IS) are
+            // resolved after the record, by table order, not input order.
+            Kind::Container => containers.push((row, f)),
+            Kind::Joined => {
+                let v = r.fields.entry(row.var).or_default();
+                if !v.is_empty() {
+                    v.push('\n');
+                }
+                v.push_str(value);
+            }
+            Kind::Name => {
+                let names = name::parse_list(value);
+                if names.is_empty() {
+                    extra(
+                        &mut r,
+                        f,
+                        diags,
+                        format!("{tag}: no name could be read; value kept"),
+                    );
+                } else {
+                    r.names.entry(row.var).or_default().extend(names);
+                }
+            }
+            Kind::Date => dates.push((row.var, f)),
+            Kind::PageStart => {
+                if sp.is_none() {
+                    sp = Some(f);
+                } else {
+                    extra(
+                        &mut r,
+                        f,
+                        diags,
+                        format!("second {tag}; the first is used, this one kept"),
+                    );
+                }
+            }
+            Kind::PageEnd => {
+                if ep.is_none() {
+                    ep = Some(f);
+                } else {
+                    extra(
+                        &mut r,
+                        f,
+                        diags,
+                        format!("second {tag}; the first is used, this one kept"),
+                    );
+                }
+            }
+            Kind::Keyword => {
+                for k in value
+                    .split([';', '\n'])
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                {
+                    if !r.keywords.iter().any(|e| e == k) {
+                        r.keywords.push(k.to_string());
+                    }
+                }
+            }
+            Kind::Doi => match clean_doi(value) {
+                Some(doi) => set_text(&mut r, "DOI", &doi, f, diags),
+                None => extra(
+                    &mut r,
+                    f,
+                    diags,
+                    format!("{tag}: '{}' is not a DOI; value kept", short(value)),
+                ),
+            },
+            Kind::Serial => read_serial(&mut r, row.var, f, value, diags),
+            Kind::Url => {
+                for url in value.split('\n').map(str::trim).filter(|u| !u.is_empty()) {
+                    if r.get("URL").is_none() {
+                        r.fields.insert("URL", url.to_string());
+                    } else if r.get("URL") != Some(url) {
+                        r.extra.push(Extra {
+                            tag: tag.to_string(),
+                            value: url.to_string(),
+                        });
+                    }
+                }
+            }
+            Kind::Id => {
+                if r.id.is_none() {
+                    r.id = Some(value.to_string());
+                } else {
+                    extra(
+                        &mut r,
+                        f,
+                        diags,
+                        "second ID; the first is used, this one kept".into(),
+                    );
+                }
+            }
+        }
+    }
+
+    read_containers(&mut r, containers, diags);
+    // When dates disagree, the 2011 tag wins over the old one: DA (full date) over
+    // PY (year) over Y1 (deprecated), whatever their order in the record.
+    dates.sort_by_key(|(_, f)| match f.tag.as_str() {
+        "DA" => 0,
+        "PY" => 1,
+        _ => 2,
+    });
+    read_dates(&mut r, &dates, diags);
+    read_pages(&mut r, ty, sp, ep);
+    if r.get("DOI").is_none() {
+        find_doi(&mut r, rec);
+    }
+    read_labelled_notes(&mut r, rec);
+    if r.get("container-title").is_none() {
+        // Conference papers: exporters without C3 put the proceedings' or conference's
+        // name in T2; it is the only container a style can print.
+        if let Some(event) = r.fields.remove("event-title") {
+            r.fields.insert("container-title", event);
+        } else if table::lookup(ty, "T2").is_some_and(|row| row.var == "container-title") {
+            // Only an abbreviated name (J2/JA) for a type that has a container: use it
+            // as the container too, so styles print a journal (Zotero does the same).
+            if let Some(short) = r.get("container-title-short").map(str::to_string) {
+                r.fields.insert("container-title", short);
+            }
+        }
+    }
+    r
+}
+
+fn lookup_kind(ty: &str, tag: &str) -> Option<Kind> {
+    table::lookup(ty, tag).map(|r| r.kind)
+}
+
+fn unmapped_msg(tag: &str, ty: &str) -> String {
+    format!(
+        "{tag} has no CSL variable for type {ty}; kept (RIS output, CSL-JSON custom, BibTeX field)"
+    )
+}
+
+fn short(s: &str) -> String {
+    let mut o: String = s.chars().take(50).collect();
+    if o.len() < s.len() {
+        o.push('…');
+    }
+    o
+}
+
+fn extra(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: String) {
+    diags.push(Diagnostic::new(f.line, f.column, Severity::Info, msg));
+    r.extra.push(Extra {
+        tag: f.tag.to_string(),
+        value: f.value.trim().replace('\n', " "),
+    });
+}
+
+/// Journal and series names arrive under several tags (`T2`, `JF`, `JO`, `BT`, `J2`,
+/// `JA`) whose use differs between exporters: AIP and Zotero put the abbreviation in
+/// `JO`, RIS 2011 the full name. The row earliest in the table wins an empty variable;
+/// a different, shorter second name becomes the abbreviation when none was given; any
+/// other value is kept as an extra.
+fn read_containers(
+    r: &mut Reference,
+    mut cands: Vec<(&'static table::Row, &RawField<'_>)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let rank = |row: &table::Row| table::TABLE.iter().position(|x| std::ptr::eq(x, row));
+    cands.sort_by_key(|(row, _)| rank(row));
+    for (row, f) in cands {
+        let value = f.value.trim().replace('\n', " ");
+        match r.fields.get(row.var) {
+            None => {
+                r.fields.insert(row.var, value);
+            }
+            Some(old) if *old == value => {}
+            Some(old) => {
+                let shorter = value.chars().count() < old.chars().count();
+                if row.var == "container-title"
+                    && shorter
+                    && r.get("container-title-short").is_none()
+                {
+                    r.fields.insert("container-title-short", value);
+                } else if r.get("container-title-short") == Some(value.as_str()) {
+                } else {
+                    let msg = format!("{} differs from the {} already read; kept", f.tag, row.var);
+                    extra(r, f, diags, msg);
+                }
+            }
+        }
+    }
+}
+
+/// Like [`extra`], as a warning: the value conflicts with one already read.
+fn extra_warn(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: String) {
+    extra(r, f, diags, msg);
+    if let Some(d) = diags.last_mut() {
+        d.severity = Severity::Warning;
+    }
+}
+
+fn set_text(
+    r: &mut Reference,
+    var: &'static str,
+    value: &str,
+    f: &RawField<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match r.fields.get(var) {
+        None => {
+            r.fields.insert(var, value.to_string());
+        }
+        Some(old) if old == value => {}
+        Some(_) => extra_warn(
+            r,
+            f,
+            diags,
+            format!(
+                "{} repeats {var} with a different value; the first is used, this one kept",
+                f.tag
+            ),
+        ),
+    }
+}
+
+/// `SN` may hold several ISSNs/ISBNs (`1476-5500 (Electronic) 0929-1903 (Linking)`).
+/// Each one found by pattern goes to ISSN or ISBN with the qualifier that follows it;
+/// a value with neither goes to the type's default variable (report number, patent
+/// number …).
+fn read_serial(
+    r: &mut Reference,
+    default_var: &'static str,
+    f: &RawField<'_>,
+    value: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // (variable, identifier with its qualifier)
+    let mut found: Vec<(&'static str, String)> = Vec::new();
+    for tok in value.split(|c: char| c.is_whitespace() || c == ';' || c == ',') {
+        if tok.is_empty() {
+            continue;
+        }
+        let t = tok.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let digits = t
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
+            .count();
+        let only = !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == 'X' || c == 'x');
+        let var = match (only, digits) {
+            (true, 8) if t.len() <= 9 => Some("ISSN"),
+            (true, 10 | 13) => Some("ISBN"),
+            _ => None,
+        };
+        match (var, found.last_mut()) {
+            (Some(v), _) => found.push((v, t.to_string())),
+            // Qualifiers such as `(Electronic)` or `pbk.` stay with their identifier;
+            // labels such as `ISSN:` before the first one are dropped.
+            (None, Some((_, last))) => {
+                last.push(' ');
+                last.push_str(tok);
+            }
+            (None, None) => {
+                let label = tok
+                    .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_ascii_uppercase();
+                if !matches!(
+                    label.as_str(),
+                    "ISSN" | "ISBN" | "EISSN" | "PISSN" | "E-ISSN" | "P-ISSN"
+                ) {
+                    found.push(("", tok.to_string()));
+                }
+            }
+        }
+    }
+    let is_id_var = default_var == "ISSN" || default_var == "ISBN";
+    if !is_id_var || found.is_empty() || found.iter().any(|(v, _)| v.is_empty()) {
+        set_text(r, default_var, value, f, diags);
+        return;
+    }
+    for (var, v) in found {
+        let v = v.trim_end_matches([',', ';']);
+        let e = r.fields.entry(var).or_default();
+        if e.split(", ").any(|x| x == v) {
+            continue;
+        }
+        if !e.is_empty() {
+            e.push_str(", ");
+        }
+        e.push_str(v);
+    }
+}
+
+/// ProCite (and some library catalogues) export fields that have no RIS tag as notes
+/// `N1  - Label: value`. Known labels fill their variable when it is still empty;
+/// the note itself is kept.
+const NOTE_LABELS: &[(&str, &str)] = &[
+    ("Language", "language"),
+    ("Place of Publication", "publisher-place"),
+    ("Publisher Name", "publisher"),
+    ("Proceedings Title", "container-title"),
+    ("ISBN", "ISBN"),
+    ("ISSN", "ISSN"),
+    ("Series Title", "collection-title"),
+    ("Series Volume ID", "collection-number"),
+    ("Issue ID", "issue"),
+    ("Volume ID", "volume"),
+    ("Edition", "edition"),
+    ("Author, Monographic", "editor"),
+];
+
+fn read_labelled_notes(r: &mut Reference, rec: &RawRecord<'_>) {
+    for f in rec.fields.iter().filter(|f| f.tag.0 == *b"N1") {
+        let Some((label, value)) = f.value.split_once(": ") else {
+            continue;
+        };
+        let value = value.trim();
+        let Some((_, var)) = NOTE_LABELS.iter().find(|(l, _)| *l == label.trim()) else {
+            continue;
+        };
+        if value.is_empty() || value.contains('\n') {
+            continue;
+        }
+        if *var == "editor" {
+            if r.names(var).is_empty() {
+                r.names.insert(var, name::parse_list(value));
+            }
+        } else if r.get(var).is_none() {
+            r.fields.insert(var, value.to_string());
+        }
+    }
+}
+
+/// Strips `https://doi.org/`, `doi:`, `DOI ` and the like; `None` when no `10.` prefix.
+pub fn clean_doi(value: &str) -> Option<String> {
+    let v = value.trim();
+    let start = v.find("10.")?;
+    let doi = v[start..].trim().trim_end_matches(['.', ',', ';']);
+    if doi.len() < 7 || !doi.contains('/') {
+        return None;
+    }
+    let doi = doi.split_whitespace().next()?;
+    Some(doi.to_string())
+}
+
+/// `DO` absent: a DOI in `M3`, `N1`, `UR` or `L3` (some exporters put it there).
+fn find_doi(r: &mut Reference, rec: &RawRecord<'_>) {
+    for f in &rec.fields {
+        if matches!(f.tag.as_str(), "M3" | "N1" | "UR" | "L3" | "DI") {
+            let v = f.value.as_ref();
+            let Some(i) = v.find("10.") else { continue };
+            let prefix_ok = i == 0
+                || v[..i].ends_with("doi.org/")
+                || v[..i].to_ascii_lowercase().ends_with("doi:")
+                || v[..i].to_ascii_lowercase().ends_with("doi: ")
+                || v[..i].ends_with(' ');
+            if !prefix_ok {
+                continue;
+            }
+            let cand = &v[i..];
+            let end = cand
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+                .unwrap_or(cand.len());
+            if let Some(doi) = clean_doi(&cand[..end]) {
+                let reg = doi.split('/').next().unwrap_or("");
+                if reg.len() >= 7 && reg[3..].bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                    r.fields.insert("DOI", doi);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn read_dates(
+    r: &mut Reference,
+    dates: &[(&'static str, &RawField<'_>)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut unreadable: Vec<(&'static str, &RawField<'_>)> = Vec::new();
+    for &(var, f) in dates {
+        let value = f.value.trim();
+        match Date::parse(value) {
+            Some(d) => match r.dates.get(var) {
+                None => {
+                    r.dates.insert(var, d);
+                }
+                Some(old) if old.consistent_with(&d) => {
+                    // Keep the fuller of two consistent dates; the other adds nothing.
+                    if d.precision() > old.precision()
+                        || (d.precision() == old.precision() && old.other.is_empty() && !d.other.is_empty())
+                        || (old.season.is_none() && d.season.is_some())
+                    {
+                        let mut d = d;
+                        if d.season.is_none() && d.precision() == 1 {
+                            d.season = old.season;
+                        }
+                        r.dates.insert(var, d);
+                    }
+                }
+                Some(_) => extra_warn(
+                    r,
+                    f,
+                    diags,
+                    format!(
+                        "{} '{}' disagrees with the {var} date already read; that one is used, this one kept",
+                        f.tag,
+                        short(value)
+                    ),
+                ),
+            },
+            None => unreadable.push((var, f)),
+        }
+    }
+    for (var, f) in unreadable {
+        let value = f.value.trim();
+        if r.dates.contains_key(var) {
+            extra(
+                r,
+                f,
+                diags,
+                format!("{} '{}' is not a date; kept", f.tag, short(value)),
+            );
+        } else {
+            diags.push(Diagnostic::new(
+                f.line,
+                f.column,
+                Severity::Warning,
+                format!(
+                    "{} '{}' is not a date citris can read; kept as written",
+                    f.tag,
+                    short(value)
+                ),
+            ));
+            r.dates.insert(
+                var,
+                Date {
+                    literal: value.to_string(),
+                    ..Default::default()
+                },
+            );
+        }
+    }
+}
+
+/// `1 - 14` → `1-14` (collapsed pastes and some exporters space the hyphen).
+fn tidy_range(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.split_once(" - ") {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() && !b.contains(" - ") => {
+            std::borrow::Cow::Owned(format!("{}-{}", a.trim(), b.trim()))
+        }
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+fn read_pages(r: &mut Reference, ty: &str, sp: Option<&RawField<'_>>, ep: Option<&RawField<'_>>) {
+    let sp = sp
+        .map(|f| tidy_range(f.value.trim()))
+        .filter(|s| !s.is_empty());
+    let ep = ep.map(|f| f.value.trim()).filter(|s| !s.is_empty());
+    let sp = sp.as_deref();
+    let sp_var = table::lookup(ty, "SP").map(|r| r.var).unwrap_or("page");
+    match (sp, ep) {
+        (Some(s), Some(e)) if s == e => {
+            r.fields.insert("page", s.to_string());
+        }
+        (Some(s), Some(e)) => {
+            // `SP` may already hold the range (`3573-3587`); then `EP` only repeats its end.
+            let s_end = s.rsplit(['-', '\u{2013}']).next().unwrap_or(s).trim();
+            if s.contains(['-', '\u{2013}']) && s_end == e {
+                r.fields.insert("page", s.to_string());
+            } else {
+                r.fields.insert("page", format!("{s}-{e}"));
+            }
+        }
+        (Some(s), None) => {
+            let var = if sp_var == "number-of-pages" && s.contains(['-', '\u{2013}']) {
+                "page"
+            } else {
+                sp_var
+            };
+            r.fields.insert(var, s.to_string());
+        }
+        (None, Some(e)) => {
+            r.fields.insert("page", e.to_string());
+        }
+        (None, None) => {}
+    }
+}

@@ -1,0 +1,301 @@
+//! Reading a large input in chunks: bytes go in as they arrive (the browser reads a
+//! `File` in slices), complete records come out, so memory stays near the size of
+//! the input plus the output and progress can be reported by bytes read.
+//!
+//! Batches are cut just before a line starting with `TY`: a `TY` always begins a new
+//! record, so everything before it is complete.
+
+use crate::decode;
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Reference;
+use crate::ris::{lex::Lexer, read::read_record};
+use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
+
+/// Incremental RIS reader.
+#[derive(Default)]
+pub struct StreamReader {
+    /// Undecoded bytes: before the encoding is known, or an incomplete UTF-8 sequence.
+    pending: Vec<u8>,
+    /// Set once the encoding is known (BOM or UTF-16 sniffed); `None` while UTF-8.
+    decoder: Option<Decoder>,
+    encoding_known: bool,
+    saw_multibyte: bool,
+    /// Decoded text not yet lexed (it starts at a record boundary).
+    text: String,
+    line: u32,
+    base: usize,
+    seen_record: bool,
+    records: usize,
+    encoding: &'static str,
+    diagnostics: Vec<Diagnostic>,
+    bytes_in: usize,
+    first_bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for StreamReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamReader")
+            .field("line", &self.line)
+            .field("records", &self.records)
+            .finish()
+    }
+}
+
+impl StreamReader {
+    /// A reader at the start of an input.
+    pub fn new() -> Self {
+        StreamReader {
+            line: 1,
+            encoding: "UTF-8",
+            ..Default::default()
+        }
+    }
+
+    /// The encoding in use.
+    pub fn encoding(&self) -> &'static str {
+        self.encoding
+    }
+
+    /// Bytes pushed so far.
+    pub fn bytes_read(&self) -> usize {
+        self.bytes_in
+    }
+
+    /// Records read so far.
+    pub fn records(&self) -> usize {
+        self.records
+    }
+
+    /// Diagnostics so far (drained).
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
+    }
+
+    /// Feeds bytes; calls `each` for every reference completed by them.
+    pub fn push(&mut self, chunk: &[u8], each: &mut dyn FnMut(Reference)) {
+        self.bytes_in += chunk.len();
+        if self.first_bytes.len() < 4096 {
+            let n = (4096 - self.first_bytes.len()).min(chunk.len());
+            self.first_bytes.extend_from_slice(&chunk[..n]);
+        }
+        self.decode_chunk(chunk, false);
+        self.drain(false, each);
+    }
+
+    /// Ends the input; calls `each` for the remaining references.
+    pub fn finish(&mut self, each: &mut dyn FnMut(Reference)) {
+        self.decode_chunk(&[], true);
+        self.drain(true, each);
+        if self.records == 0 {
+            let text = String::from_utf8_lossy(&self.first_bytes).into_owned();
+            let d = crate::no_records(&self.first_bytes, &text);
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn decode_chunk(&mut self, chunk: &[u8], last: bool) {
+        if !self.encoding_known {
+            self.pending.extend_from_slice(chunk);
+            if self.pending.len() < 4 && !last {
+                return;
+            }
+            self.encoding_known = true;
+            let bytes = std::mem::take(&mut self.pending);
+            let sniff = &bytes[..bytes.len().min(4096)];
+            let probe = decode::decode(sniff);
+            let bom = Encoding::for_bom(&bytes).map(|(e, _)| e);
+            if bom.is_some() || probe.encoding.starts_with("UTF-16") {
+                let enc = Encoding::for_label(probe.encoding.as_bytes()).unwrap_or(UTF_8);
+                self.encoding = enc.name();
+                self.diagnostics.extend(
+                    probe
+                        .diagnostics
+                        .into_iter()
+                        .filter(|d| d.severity == Severity::Info),
+                );
+                // new_decoder_with_bom_removal strips a BOM of its own encoding.
+                self.decoder = Some(enc.new_decoder_with_bom_removal());
+            } else if probe.encoding == "windows-1252" && std::str::from_utf8(&bytes).is_err() {
+                self.switch_to_1252();
+            }
+            self.decode_chunk_known(&bytes, last);
+            return;
+        }
+        self.decode_chunk_known(chunk, last);
+    }
+
+    fn switch_to_1252(&mut self) {
+        self.encoding = WINDOWS_1252.name();
+        self.decoder = Some(WINDOWS_1252.new_decoder_without_bom_handling());
+        self.diagnostics.push(Diagnostic::new(
+            0,
+            0,
+            Severity::Info,
+            "input is not valid UTF-8; decoded as Windows-1252",
+        ));
+    }
+
+    fn decode_chunk_known(&mut self, chunk: &[u8], last: bool) {
+        if let Some(dec) = self.decoder.as_mut() {
+            let need = dec
+                .max_utf8_buffer_length(chunk.len())
+                .unwrap_or(chunk.len() * 3 + 16);
+            self.text.reserve(need);
+            let (_, _, errors) = dec.decode_to_string(chunk, &mut self.text, last);
+            if errors {
+                self.replaced_warning();
+            }
+            return;
+        }
+        // UTF-8: validate; keep an incomplete trailing sequence for the next chunk.
+        self.pending.extend_from_slice(chunk);
+        let bytes = std::mem::take(&mut self.pending);
+        match std::str::from_utf8(&bytes) {
+            Ok(s) => {
+                self.saw_multibyte |= !s.is_ascii();
+                let s = if self.text.is_empty() && self.bytes_in == bytes.len() {
+                    s.strip_prefix('\u{feff}').unwrap_or(s)
+                } else {
+                    s
+                };
+                self.text.push_str(s);
+            }
+            Err(e) if e.error_len().is_none() && !last => {
+                let good = e.valid_up_to();
+                let s = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+                self.saw_multibyte |= !s.is_ascii();
+                self.text.push_str(s);
+                self.pending = bytes[good..].to_vec();
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                let s = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+                self.saw_multibyte |= !s.is_ascii();
+                self.text.push_str(s);
+                let rest = &bytes[good..];
+                if !self.saw_multibyte {
+                    // Only ASCII so far: the file is Windows-1252, which agrees with ASCII.
+                    self.switch_to_1252();
+                } else {
+                    self.replaced_warning();
+                    self.decoder = Some(UTF_8.new_decoder_without_bom_handling());
+                }
+                self.decode_chunk_known(rest, last);
+            }
+        }
+    }
+
+    fn replaced_warning(&mut self) {
+        if !self
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("replaced with U+FFFD"))
+        {
+            self.diagnostics.push(Diagnostic::new(
+                0,
+                0,
+                Severity::Warning,
+                format!(
+                    "input has byte sequences that are not valid {}; they were replaced with U+FFFD",
+                    self.encoding
+                ),
+            ));
+        }
+    }
+
+    fn drain(&mut self, last: bool, each: &mut dyn FnMut(Reference)) {
+        let cut = if last {
+            self.text.len()
+        } else {
+            match last_record_start(&self.text) {
+                Some(c) if c > 0 => c,
+                _ => return,
+            }
+        };
+        let text = std::mem::take(&mut self.text);
+        let (batch, rest) = text.split_at(cut);
+        let mut lx = Lexer::new(self.line, self.base);
+        lx.set_seen_record(self.seen_record);
+        lx.run(batch, &mut self.diagnostics);
+        self.line = lx.next_line();
+        self.seen_record |= lx.seen_record();
+        let recs = lx.finish(&mut self.diagnostics);
+        for rec in &recs {
+            self.records += 1;
+            each(read_record(rec, &mut self.diagnostics));
+        }
+        self.base += batch.len();
+        self.text = rest.to_string();
+    }
+}
+
+/// Byte offset of the start of the last line that begins with a `TY` tag.
+fn last_record_start(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut end = b.len();
+    while let Some(i) = memchr::memrchr2(b'\n', b'\r', &b[..end]) {
+        let line = &b[i + 1..];
+        if line.len() >= 4 && line[..2].eq_ignore_ascii_case(b"TY") && line[2] == b' ' {
+            let after = &line[2..line.len().min(8)];
+            if after.contains(&b'-') {
+                return Some(i + 1);
+            }
+        }
+        end = i;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_in_chunks(bytes: &[u8], size: usize) -> (Vec<Reference>, StreamReader) {
+        let mut s = StreamReader::new();
+        let mut out = Vec::new();
+        for c in bytes.chunks(size) {
+            s.push(c, &mut |r| out.push(r));
+        }
+        s.finish(&mut |r| out.push(r));
+        (out, s)
+    }
+
+    #[test]
+    fn chunked_equals_whole() {
+        let mut text = String::new();
+        for i in 0..50 {
+            text.push_str(&format!("TY  - JOUR\r\nTI  - Título {i}\r\nAU  - Müller, Jörg\r\nPY  - 2020\r\nER  - \r\n\r\n"));
+        }
+        let whole = crate::parse_bytes(text.as_bytes()).references;
+        for size in [1, 3, 7, 64, 1000] {
+            let (refs, _) = read_in_chunks(text.as_bytes(), size);
+            assert_eq!(refs, whole, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn windows_1252_detected_late() {
+        let mut bytes = Vec::new();
+        for _ in 0..100 {
+            bytes.extend_from_slice(b"TY  - JOUR\nTI  - plain\nER  - \n");
+        }
+        bytes.extend_from_slice(b"TY  - JOUR\nTI  - caf\xe9 1\x962\nER  - \n");
+        let (refs, s) = read_in_chunks(&bytes, 100);
+        assert_eq!(refs.len(), 101);
+        assert_eq!(refs[100].get("title"), Some("café 1–2"));
+        assert_eq!(s.encoding(), "windows-1252");
+    }
+
+    #[test]
+    fn utf16_chunks() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "TY  - BOOK\r\nTI  - Ærø\r\nER  - \r\nTY  - BOOK\r\nTI  - Ødegård\r\nER  - \r\n"
+            .encode_utf16()
+        {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let (refs, _) = read_in_chunks(&b, 5);
+        assert_eq!(refs.len(), 2);
+        assert_eq!(refs[1].get("title"), Some("Ødegård"));
+    }
+}

@@ -1,0 +1,101 @@
+// citris service worker: makes the page work offline after the first visit.
+//
+// Only same-origin GET requests are handled; anything else goes to the
+// network untouched (the page makes no other request anyway). Strategy:
+// network first (so a new deployment is picked up at once), falling back to
+// the cache when offline or when the network is slower than NETWORK_WAIT.
+// build.sh writes pkg/asset-manifest.json (every file of www/ and a hash of
+// them all): its files are cached on install and its hash names the cache.
+
+const SHELL = [
+  './',
+  'index.html',
+  'style.css',
+  'main.js',
+  'worker.js',
+  'icon.svg',
+  'manifest.webmanifest',
+  'pkg/citris.js',
+  'pkg/citris_bg.wasm',
+];
+const PREFIX = 'citris-';
+const NETWORK_WAIT = 4000;
+
+const scope = new URL(self.registration ? self.registration.scope : './', self.location.href);
+const abs = (p) => new URL(p, scope).href;
+
+async function manifest() {
+  try {
+    const res = await fetch(abs('pkg/asset-manifest.json'), { cache: 'no-store' });
+    if (res.ok) {
+      const m = await res.json();
+      if (Array.isArray(m.files) && typeof m.version === 'string') return m;
+    }
+  } catch { /* offline or not built: use the built-in list */ }
+  return { version: 'dev', files: SHELL };
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const m = await manifest();
+    const cache = await caches.open(PREFIX + m.version);
+    const files = [...new Set(['./', ...m.files])];
+    // Each file on its own, so that one missing optional file does not stop the others.
+    await Promise.all(files.map(async (f) => {
+      try {
+        const res = await fetch(abs(f), { cache: 'no-cache' });
+        if (res.ok) await cache.put(abs(f), res);
+      } catch { /* cached later, on first use */ }
+    }));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const m = await manifest();
+    const keep = PREFIX + m.version;
+    const names = await caches.keys();
+    const current = names.includes(keep) ? keep : null;
+    if (current) {
+      await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== current).map((n) => caches.delete(n)));
+    }
+    await self.clients.claim();
+  })());
+});
+
+async function currentCache() {
+  const names = (await caches.keys()).filter((n) => n.startsWith(PREFIX));
+  return caches.open(names.length ? names[names.length - 1] : `${PREFIX}dev`);
+}
+
+function timeout(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms));
+}
+
+async function fromNetworkOrCache(request) {
+  const cache = await currentCache();
+  const key = request.mode === 'navigate' ? abs('./') : request.url;
+  const cached = await cache.match(key, { ignoreSearch: request.mode === 'navigate' });
+  const network = fetch(request).then(async (res) => {
+    if (res && res.ok && res.type === 'basic') {
+      try { await cache.put(key, res.clone()); } catch { /* quota: serve anyway */ }
+    }
+    return res;
+  });
+  if (!cached) return network;
+  // Offline or slow: the cached copy.
+  const res = await Promise.race([network.catch(() => null), timeout(NETWORK_WAIT)]);
+  return res || cached;
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  if (!url.href.startsWith(scope.href)) return;
+  if (req.headers.has('range')) return;
+  if (url.pathname.endsWith('/pkg/asset-manifest.json')) return;
+  event.respondWith(fromNetworkOrCache(req));
+});

@@ -1,0 +1,306 @@
+// citris worker: owns the wasm module so that the page never freezes.
+//
+// Protocol: the page posts {id, cmd, ...args}; the worker answers
+// {id, ok: true, result} or {id, ok: false, error, fatal}, and may post
+// {id, progress} before the answer of a long command. Input reaches the core
+// as bytes (files) or as the text of the paste area, never as text guessed
+// by the browser from bytes: the core detects the encoding.
+
+let citris = null;
+let ready = null;
+
+/** The text of the paste area, kept here so that tab switches only send a format name. */
+let current = '';
+
+const PREVIEW_BYTES = 512 * 1024;
+const HEAD_CHARS = 16 * 1024;
+const PREVIEW_RECORDS = 50;
+const MAX_DIAGNOSTICS = 500;
+
+function load() {
+  if (!ready) {
+    ready = (async () => {
+      let mod;
+      try {
+        mod = await import('./pkg/citris.js');
+      } catch (e) {
+        throw new Error(`The converter module (pkg/citris.js) could not be loaded: ${e && e.message ? e.message : e}. Was it built with ./build.sh?`);
+      }
+      await mod.default();
+      citris = mod;
+      return mod;
+    })();
+  }
+  return ready;
+}
+
+/** Options for the core, without empty values (the core's defaults apply). */
+function clean(obj) {
+  const out = {};
+  for (const [k, v] of Object.entries(obj || {})) {
+    if (v !== undefined && v !== null && v !== '' && v !== false) out[k] = v;
+  }
+  return out;
+}
+
+function errorMessage(e) {
+  if (e == null) return 'Unknown error';
+  if (typeof e === 'string') return e;
+  if (e.message) return e.message;
+  try { return JSON.stringify(e); } catch { return String(e); }
+}
+
+function safe(fn, fallback) {
+  try { return fn(); } catch { return fallback; }
+}
+
+function formatOptions(opts) {
+  const o = clean({ locale: opts.locale });
+  if (opts.styleXml) o.styleXml = opts.styleXml;
+  else o.style = opts.style || 'apa';
+  return o;
+}
+
+function convertOptions(opts, to) {
+  return clean({ to, latexAccents: !!opts.latexAccents, keys: opts.keys });
+}
+
+/** Parse + format (+ one conversion) of a text: what the page shows after an edit. */
+function render(text, opts, to) {
+  const t0 = performance.now();
+  const parsed = citris.parse(text, clean({ keys: opts.keys }));
+  const t1 = performance.now();
+  let entries = null;
+  let formatError = null;
+  let formatDiagnostics = [];
+  if (parsed.items.length > 0) {
+    if (typeof citris.format !== 'function') {
+      formatError = 'this build of citris has no CSL formatter; a plain summary is shown instead.';
+    } else {
+      try {
+        const f = citris.format(text, { ...formatOptions(opts), ...clean({ keys: opts.keys }) });
+        entries = f.entries;
+        formatDiagnostics = f.diagnostics || [];
+      } catch (e) {
+        formatError = errorMessage(e);
+      }
+    }
+  }
+  const t2 = performance.now();
+  const outputs = {};
+  if (to && parsed.items.length > 0) outputs[to] = convertOne(text, opts, to);
+  const t3 = performance.now();
+  return {
+    items: parsed.items,
+    diagnostics: mergeDiagnostics(parsed.diagnostics, formatDiagnostics),
+    encoding: parsed.encoding,
+    entries,
+    formatError,
+    outputs,
+    timings: { parse: t1 - t0, format: t2 - t1, convert: t3 - t2 },
+  };
+}
+
+function convertOne(text, opts, to) {
+  const r = citris.convert(text, convertOptions(opts, to));
+  return { output: r.output, count: r.count };
+}
+
+function mergeDiagnostics(a, b) {
+  const seen = new Set();
+  const out = [];
+  for (const d of [...(a || []), ...(b || [])]) {
+    const k = `${d.line}:${d.column}:${d.severity}:${d.message}`;
+    if (!seen.has(k)) { seen.add(k); out.push(d); }
+  }
+  return out;
+}
+
+/** Reads dropped files as bytes, lets the core pick the encoding, and returns their text. */
+async function decodeFiles(files) {
+  const out = [];
+  for (const file of files) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let parsed;
+    try {
+      parsed = citris.parse(bytes);
+    } catch (e) {
+      out.push({ name: file.name, size: file.size, encoding: null, count: 0, text: null, diagnostics: [{ line: 1, column: 1, severity: 'error', message: errorMessage(e) }] });
+      continue;
+    }
+    let text = null;
+    if (parsed.items.length > 0) text = decode(bytes, parsed.encoding);
+    out.push({
+      name: file.name,
+      size: file.size,
+      encoding: parsed.encoding,
+      count: parsed.items.length,
+      text,
+      diagnostics: parsed.diagnostics,
+    });
+  }
+  return out;
+}
+
+/** The core decides the encoding; TextDecoder implements the same WHATWG encodings as encoding_rs. */
+function decode(bytes, encoding) {
+  const label = (encoding || 'utf-8').toLowerCase();
+  let dec;
+  try { dec = new TextDecoder(label); } catch { dec = new TextDecoder('utf-8'); }
+  return dec.decode(bytes);
+}
+
+/** Drops an incomplete UTF-8 sequence at the end of a slice (bytes of other encodings are left alone). */
+function trimPartialUtf8(bytes) {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(4, n); back++) {
+    const b = bytes[n - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return len > back ? bytes.subarray(0, n - back) : bytes;
+  }
+  return bytes;
+}
+
+/** The first references of a big file, formatted, for the preview. */
+async function preview(file, opts) {
+  let slice = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+  const whole = file.size <= PREVIEW_BYTES;
+  // A cut inside a UTF-8 character would look like Windows-1252 to the core.
+  if (!whole) slice = trimPartialUtf8(slice);
+  const probe = citris.parse(slice);
+  const enc = (probe.encoding || 'UTF-8').toLowerCase();
+  if (enc.startsWith('utf-16') && slice.length % 2) slice = slice.subarray(0, slice.length - 1);
+  let text = decode(slice, probe.encoding);
+  if (!whole) {
+    // Cut after the last complete record so that no half record is shown.
+    const re = /^[ \t]*ER[ \t]*-[^\r\n]*$/gm;
+    let last = -1;
+    let m;
+    while ((m = re.exec(text)) !== null) last = m.index + m[0].length;
+    if (last > 0) text = text.slice(0, last);
+  }
+  // Only the first records: the page shows a preview, and a smaller answer is cheaper to receive.
+  const ends = /^[ \t]*ER[ \t]*-[^\r\n]*$/gm;
+  for (let i = 0, m; (m = ends.exec(text)) !== null;) {
+    if (++i === PREVIEW_RECORDS) { if (m.index + m[0].length < text.length) { text = text.slice(0, m.index + m[0].length); } break; }
+  }
+  const r = render(text, opts, null);
+  r.encoding = probe.encoding;
+  r.partial = !whole;
+  return r;
+}
+
+/** Streams files through StreamConverter in slices; the output comes back as a Blob. */
+async function stream(id, files, opts, to, chunkSize) {
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const formats = safe(() => citris.formats(), []);
+  const fmt = formats.find((f) => f.name === to) || {};
+  const mime = fmt.mime || 'text/plain';
+  const t0 = performance.now();
+  let read = 0;
+  let records = 0;
+  const diagnostics = [];
+  let diagnosticsTotal = 0;
+  let count = 0;
+  let lastPost = 0;
+  // The output goes into a Blob part by part, so that no giant string has to stay alive.
+  let blob = new Blob([], { type: mime });
+  let head = '';
+  const addOutput = (part) => {
+    if (!part) return;
+    if (head.length < HEAD_CHARS) head += part.slice(0, HEAD_CHARS - head.length);
+    blob = new Blob([blob, part], { type: mime });
+  };
+  // Several CSL-JSON arrays must become one array.
+  const jsonMerge = to === 'csl-json' && files.length > 1;
+  const jsonBodies = [];
+  for (const file of files) {
+    const conv = new citris.StreamConverter(convertOptions(opts, to));
+    // A core that can hand over the output written so far keeps wasm memory small.
+    const incremental = !jsonMerge && typeof conv.takeOutput === 'function';
+    let done = 0;
+    try {
+      for (let off = 0; off < file.size; off += chunkSize) {
+        const chunk = new Uint8Array(await file.slice(off, Math.min(file.size, off + chunkSize)).arrayBuffer());
+        done = conv.push(chunk);
+        if (incremental) addOutput(conv.takeOutput());
+        read += chunk.length;
+        const now = performance.now();
+        if (now - lastPost > 50 || read === total) {
+          lastPost = now;
+          postMessage({ id, progress: { read, total, records: records + done, file: file.name } });
+        }
+      }
+      const r = conv.finish();
+      count += r.count;
+      records += r.count;
+      if (jsonMerge) {
+        const body = r.output.trim().replace(/^\[/, '').replace(/\]$/, '').trim();
+        if (body) jsonBodies.push(body);
+      } else {
+        addOutput(r.output);
+      }
+      for (const d of r.diagnostics || []) {
+        diagnosticsTotal += 1;
+        if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(files.length > 1 ? { ...d, file: file.name } : d);
+      }
+    } finally {
+      if (typeof conv.free === 'function') safe(() => conv.free());
+    }
+    postMessage({ id, progress: { read, total, records, file: file.name } });
+  }
+  if (jsonMerge) addOutput(`[\n${jsonBodies.join(',\n')}\n]\n`);
+  return { blob, size: blob.size, head, count, diagnostics, diagnosticsTotal, elapsedMs: performance.now() - t0, to };
+}
+
+const SAMPLE = 'TY  - JOUR\nAU  - Doe, Jane\nTI  - A test of the style\nT2  - Journal of Tests\nPY  - 2020\nVL  - 1\nSP  - 1\nEP  - 2\nER  - \n';
+
+async function handle(msg) {
+  const { id, cmd } = msg;
+  await load();
+  switch (cmd) {
+    case 'init': {
+      // Whether this build honours the key form option (a parse of a sample tells).
+      const keys = safe(() => citris.parse(SAMPLE, { keys: 'authoryear' }).items[0].id !== citris.parse(SAMPLE).items[0].id, false);
+      return {
+        styles: safe(() => citris.styles(), []),
+        formats: safe(() => citris.formats(), []),
+        features: { keys, format: typeof citris.format === 'function' },
+      };
+    }
+    case 'render':
+      current = msg.text;
+      return render(current, msg.opts, msg.to);
+    case 'convert':
+      return convertOne(current, msg.opts, msg.to);
+    case 'decodeFiles':
+      return decodeFiles(msg.files);
+    case 'checkStyle': {
+      const f = citris.format(SAMPLE, formatOptions(msg.opts));
+      const text = f.entries && f.entries[0] ? f.entries[0].text : '';
+      return { sample: text };
+    }
+    case 'preview':
+      return preview(msg.file, msg.opts);
+    case 'stream':
+      return stream(id, msg.files, msg.opts, msg.to, msg.chunkSize || 1024 * 1024);
+    default:
+      throw new Error(`unknown command ${cmd}`);
+  }
+}
+
+// Commands run one after another, in the order they arrive.
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  queue = queue.then(async () => {
+    try {
+      const result = await handle(msg);
+      postMessage({ id: msg.id, ok: true, result });
+    } catch (e) {
+      const fatal = e instanceof WebAssembly.RuntimeError || (e && e.name === 'RuntimeError');
+      postMessage({ id: msg.id, ok: false, error: errorMessage(e), fatal });
+    }
+  });
+};
