@@ -17,7 +17,7 @@
 //! Every known difference from citeproc-js, the reference processor, is listed
 //! with its cause in `tests/conformance/DIFFERENCES.md`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -569,14 +569,17 @@ fn render_inner(
     let csl = &*style.inner;
     let is_note = csl.settings.class == hayagriva::citationberg::StyleClass::Note;
 
+    // The order in which items are cited: input order, or for styles that
+    // sort their bibliography by name, date and title, roughly that order.
+    let order = citation_order(prepared, csl);
     let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
-    for (index, (_, item)) in prepared.iter().enumerate() {
+    for (k, &index) in order.iter().enumerate() {
         driver.citation(CitationRequest::new(
-            vec![CitationItem::with_entry(item)],
+            vec![CitationItem::with_entry(&prepared[index].1)],
             csl,
             Some(code.clone()),
             locales,
-            is_note.then_some(index + 1),
+            is_note.then_some(k + 1),
         ));
     }
     let mut rendered = driver.finish(BibliographyRequest::new(csl, Some(code), locales));
@@ -589,17 +592,21 @@ fn render_inner(
         }
     }
 
-    let citations: Vec<String> = rendered
-        .citations
-        .iter()
-        .map(|c| render_children(&c.citation, Output::Text))
-        .collect();
+    // Citation texts by item index.
+    let mut citations = vec![String::new(); prepared.len()];
+    for (k, c) in rendered.citations.iter().enumerate() {
+        if let Some(&index) = order.get(k) {
+            citations[index] = render_children(&c.citation, Output::Text);
+        }
+    }
+    let by_id: HashMap<&str, usize> =
+        prepared.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
 
     let mut entries = Vec::with_capacity(prepared.len());
     match rendered.bibliography {
         Some(bib) => {
             for item in &bib.items {
-                let Some(index) = prepared.iter().position(|(id, _)| *id == item.key) else {
+                let Some(&index) = by_id.get(item.key.as_str()) else {
                     continue;
                 };
                 let label = |out| {
@@ -627,8 +634,9 @@ fn render_inner(
         None => {
             // A style without <bibliography> (some note styles): the entry is
             // the citation itself.
-            for (index, c) in rendered.citations.iter().enumerate() {
-                let Some((id, _)) = prepared.get(index) else { break };
+            for (k, c) in rendered.citations.iter().enumerate() {
+                let Some(&index) = order.get(k) else { break };
+                let id = &prepared[index].0;
                 entries.push(Entry {
                     id: id.clone(),
                     text: tidy(&render_children(&c.citation, Output::Text)),
@@ -640,6 +648,81 @@ fn render_inner(
         }
     }
     Ok(entries)
+}
+
+/// The order to cite items in.
+///
+/// Numeric styles number items in citation order, so they are cited in input
+/// order. Author-date styles that sort their bibliography (APA, Chicago
+/// author-date, Harvard) get the items roughly presorted by first name, year and title. hayagriva
+/// still sorts them by the style's keys, so the final order is the style's;
+/// the presort is there because
+///
+/// * hayagriva renders the sort keys again in every comparison, and its
+///   stable sort needs only n - 1 comparisons for presorted input (for 10,000
+///   APA references the sort was most of the time), and
+/// * hayagriva gives year suffixes (2003a, 2003b) in citation order, where
+///   citeproc-js gives them in bibliography order.
+fn citation_order(prepared: &[(String, Item)], csl: &IndependentStyle) -> Vec<usize> {
+    use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
+    use hayagriva::citationberg::{SortDirection, SortKey};
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    let Some(sort) = csl.bibliography.as_ref().and_then(|b| b.sort.as_ref()) else {
+        return order;
+    };
+    let plain_ascending = !sort.keys.is_empty()
+        && sort.keys.iter().all(|k| match k {
+            SortKey::Variable { variable, sort_direction } => {
+                *sort_direction == SortDirection::Ascending
+                    && !matches!(variable, Variable::Number(NumberVariable::CitationNumber))
+            }
+            SortKey::MacroName { sort_direction, .. } => {
+                *sort_direction == SortDirection::Ascending
+            }
+        });
+    // Only where year suffixes are given: in MLA (which adds titles to tell
+    // works apart) hayagriva's disambiguation came out worse with the presort.
+    if !plain_ascending || !csl.citation.disambiguate_add_year_suffix {
+        return order;
+    }
+    let keys: Vec<(String, i64, String)> =
+        prepared.iter().map(|(_, item)| presort_key(item)).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order
+}
+
+fn presort_key(item: &Item) -> (String, i64, String) {
+    use hayagriva::citationberg::json::{DateValue, NameValue, Value as J};
+    let text = |key: &str| match item.0.get(key) {
+        Some(J::String(s)) => s.to_lowercase(),
+        _ => String::new(),
+    };
+    let mut name = String::new();
+    for var in ["author", "editor", "collection-editor", "translator", "director", "composer"] {
+        if let Some(J::Names(names)) = item.0.get(var) {
+            if let Some(first) = names.first() {
+                name = match first {
+                    NameValue::Literal(l) => l.literal.to_lowercase(),
+                    NameValue::Item(n) => format!(
+                        "{} {}",
+                        n.family.to_lowercase(),
+                        n.given.as_deref().unwrap_or_default().to_lowercase()
+                    ),
+                };
+                break;
+            }
+        }
+    }
+    if name.is_empty() {
+        name = text("title");
+    }
+    let year = match item.0.get("issued") {
+        Some(J::Date(DateValue::DateParts { date_parts, .. })) => {
+            date_parts.0.first().and_then(|d| d.0.first()).map_or(i64::MAX, |y| i64::from(*y))
+        }
+        _ => i64::MAX,
+    };
+    (name, year, text("title"))
 }
 
 /// Merge the punctuation that meets where hayagriva joins pieces, as
