@@ -328,7 +328,20 @@ mod conformance {
             })
             .collect();
         let style = Style::bundled(name).unwrap();
-        let ours = format(items, &style, "en-US").unwrap();
+        // One bibliography per source file, as conformance.js renders them.
+        let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+        for item in items {
+            let id = item["id"].as_str().unwrap_or_default();
+            let source = id.rsplit_once(':').map_or("", |(s, _)| s).to_string();
+            match groups.iter_mut().find(|(s, _)| *s == source) {
+                Some((_, g)) => g.push(item.clone()),
+                None => groups.push((source, vec![item.clone()])),
+            }
+        }
+        let ours: Vec<Entry> = groups
+            .iter()
+            .flat_map(|(_, g)| format(g, &style, "en-US").unwrap())
+            .collect();
         let ours_by_id: HashMap<&str, &Entry> = ours.iter().map(|e| (e.id.as_str(), e)).collect();
 
         // Bibliography: every entry either processor prints counts.
