@@ -254,7 +254,11 @@ fn describe_de(e: &hayagriva::citationberg::XmlDeError) -> String {
 /// * `<text variable="container-title" form="short"/>` prints the long title
 ///   in hayagriva 0.10.1 (its CSL-JSON reader knows `title-short` only);
 ///   citeproc-js prints `container-title-short` when the item has one: make
-///   that a `<choose>` between the two.
+///   that a `<choose>` between the two;
+/// * `<label variable="page" plural="never"/>` prints "pp." for a range in
+///   hayagriva 0.10.1 (NLM/Vancouver asks for "p. 17–40"): make it the term
+///   itself with a fixed number, `<text term="page" plural="false"/>`, under
+///   `<if variable="page">`.
 fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
@@ -290,6 +294,40 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
                 if e.local_name().as_ref() == b"name" && depth_of_names.last() == Some(&depth) {
                     if let Some(top) = stack.last_mut() {
                         top.1 = true;
+                    }
+                }
+                if e.local_name().as_ref() == b"label" {
+                    let attr = |name: &[u8]| {
+                        e.attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == name)
+                            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                    };
+                    let plural = attr(b"plural");
+                    let fixed = match plural.as_deref() {
+                        Some("never") => Some("false"),
+                        Some("always") => Some("true"),
+                        _ => None,
+                    };
+                    if let (Some(fixed), Some(variable), Some(tag)) =
+                        (fixed, attr(b"variable"), xml.get(before..pos))
+                    {
+                        let simple = variable
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b == b'-');
+                        if simple && variable != "locator" {
+                            let text = tag
+                                .replacen("<label", "<text", 1)
+                                .replace(&format!("variable=\"{variable}\""), &format!("term=\"{variable}\""))
+                                .replace(&format!("variable='{variable}'"), &format!("term=\"{variable}\""))
+                                .replace(&format!("plural=\"{}\"", plural.as_deref().unwrap_or_default()), &format!("plural=\"{fixed}\""))
+                                .replace(&format!("plural='{}'", plural.as_deref().unwrap_or_default()), &format!("plural=\"{fixed}\""));
+                            replaces.push((
+                                before,
+                                pos,
+                                format!("<choose><if variable=\"{variable}\">{text}</if></choose>"),
+                            ));
+                        }
                     }
                 }
                 if e.local_name().as_ref() == b"text" {
