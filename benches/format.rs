@@ -46,5 +46,9 @@ fn main() {
     );
     let t = Instant::now();
     let one = format(&items[..1], &style, "en-US").unwrap();
-    println!("one reference: {:.2} ms ({} entry)", t.elapsed().as_secs_f64() * 1000.0, one.len());
+    println!(
+        "one reference: {:.2} ms ({} entry)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        one.len()
+    );
 }

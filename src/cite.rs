@@ -23,8 +23,8 @@ use std::sync::{Arc, OnceLock};
 
 use hayagriva::citationberg::json::Item;
 use hayagriva::citationberg::{
-    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, LocaleFile, TextDecoration,
-    VerticalAlign,
+    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, LocaleFile,
+    TextDecoration, VerticalAlign,
 };
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
@@ -113,7 +113,10 @@ pub struct CiteError {
 
 impl CiteError {
     fn new(message: impl Into<String>) -> Self {
-        CiteError { message: message.into(), position: None }
+        CiteError {
+            message: message.into(),
+            position: None,
+        }
     }
 
     /// The message without the position.
@@ -158,7 +161,10 @@ fn bundled_parsed(index: usize) -> Result<Arc<IndependentStyle>, CiteError> {
         .get_or_init(|| {
             let data = &BUNDLED_DATA[index];
             parse_independent(data.xml).map(Arc::new).map_err(|e| {
-                CiteError::new(format!("bundled style '{}' is broken: {e}", data.style.name))
+                CiteError::new(format!(
+                    "bundled style '{}' is broken: {e}",
+                    data.style.name
+                ))
             })
         })
         .clone()
@@ -168,12 +174,19 @@ impl Style {
     /// A bundled style by its short name (see [`bundled_styles`]).
     pub fn bundled(name: &str) -> Result<Style, CiteError> {
         let wanted = name.trim().to_ascii_lowercase();
-        let index = BUNDLED_DATA.iter().position(|d| d.style.name == wanted).ok_or_else(|| {
-            CiteError::new(format!(
-                "unknown style '{name}'; bundled styles are: {}",
-                BUNDLED.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-            ))
-        })?;
+        let index = BUNDLED_DATA
+            .iter()
+            .position(|d| d.style.name == wanted)
+            .ok_or_else(|| {
+                CiteError::new(format!(
+                    "unknown style '{name}'; bundled styles are: {}",
+                    BUNDLED
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
         let inner = bundled_parsed(index)?;
         Ok(Style {
             title: BUNDLED_DATA[index].style.title.to_string(),
@@ -204,7 +217,11 @@ impl Style {
                         "'{}' is a dependent style; its parent style {parent} is not bundled \
                          (bundled: {}). Use the parent's .csl file instead",
                         dep.info.title.value,
-                        BUNDLED.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                        BUNDLED
+                            .iter()
+                            .map(|s| s.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))
                 })?;
                 Ok(Style {
@@ -223,7 +240,10 @@ impl Style {
 
     /// Whether the style numbers its references (`[1]`), as IEEE does.
     pub fn is_numeric(&self) -> bool {
-        self.inner.bibliography.as_ref().is_some_and(|b| b.second_field_align.is_some())
+        self.inner
+            .bibliography
+            .as_ref()
+            .is_some_and(|b| b.second_field_align.is_some())
     }
 }
 
@@ -255,6 +275,10 @@ fn describe_de(e: &hayagriva::citationberg::XmlDeError) -> String {
 ///   in hayagriva 0.10.1 (its CSL-JSON reader knows `title-short` only);
 ///   citeproc-js prints `container-title-short` when the item has one: make
 ///   that a `<choose>` between the two;
+/// * a shorthand `<names variable="editor"/>` nested in a `<choose>` inside
+///   `<substitute>` loses the parent's `<name>`, `<et-al>` and `<label>` in
+///   hayagriva 0.10.1 (it inherits them only for direct children; Chicago
+///   substitutes editors that way): copy them in;
 /// * `<label variable="page" plural="never"/>` prints "pp." for a range in
 ///   hayagriva 0.10.1 (NLM/Vancouver asks for "p. 17–40"): make it the term
 ///   itself with a fixed number, `<text term="page" plural="false"/>`, under
@@ -267,6 +291,16 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
     let mut depth_of_names: Vec<usize> = Vec::new();
     let mut depth = 0usize;
     let mut inserts = Vec::new();
+    // The enclosing <names> elements: their depth, the raw <name>, <et-al>
+    // and <label> children, where an open <name> started, and the depth of
+    // their open <substitute>.
+    struct NamesCtx {
+        depth: usize,
+        children: Vec<String>,
+        name_start: Option<usize>,
+        substitute: Option<usize>,
+    }
+    let mut names_ctx: Vec<NamesCtx> = Vec::new();
     // (start, end, replacement) of whole tags.
     let mut replaces: Vec<(usize, usize, String)> = Vec::new();
     loop {
@@ -280,6 +314,23 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
             Event::Start(e) => {
                 depth += 1;
                 let local = e.local_name();
+                if let Some(ctx) = names_ctx.last_mut() {
+                    if ctx.depth + 1 == depth {
+                        match local.as_ref() {
+                            b"name" => ctx.name_start = Some(before),
+                            b"substitute" => ctx.substitute = Some(depth),
+                            _ => {}
+                        }
+                    }
+                }
+                if local.as_ref() == b"names" {
+                    names_ctx.push(NamesCtx {
+                        depth,
+                        children: Vec::new(),
+                        name_start: None,
+                        substitute: None,
+                    });
+                }
                 if local.as_ref() == b"name" && depth_of_names.last() == Some(&(depth - 1)) {
                     if let Some(top) = stack.last_mut() {
                         top.1 = true;
@@ -291,6 +342,24 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
                 }
             }
             Event::Empty(e) => {
+                let local = e.local_name();
+                if let (Some(ctx), Some(tag)) = (names_ctx.last_mut(), xml.get(before..pos)) {
+                    let direct = ctx.depth == depth;
+                    if direct && matches!(local.as_ref(), b"name" | b"et-al" | b"label") {
+                        ctx.children.push(tag.to_string());
+                    }
+                    if local.as_ref() == b"names"
+                        && ctx.substitute.is_some_and(|sub| depth > sub)
+                        && !ctx.children.is_empty()
+                    {
+                        let open = tag.trim_end_matches("/>").trim_end();
+                        replaces.push((
+                            before,
+                            pos,
+                            format!("{open}>{}</names>", ctx.children.concat()),
+                        ));
+                    }
+                }
                 if e.local_name().as_ref() == b"name" && depth_of_names.last() == Some(&depth) {
                     if let Some(top) = stack.last_mut() {
                         top.1 = true;
@@ -318,10 +387,25 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
                         if simple && variable != "locator" {
                             let text = tag
                                 .replacen("<label", "<text", 1)
-                                .replace(&format!("variable=\"{variable}\""), &format!("term=\"{variable}\""))
-                                .replace(&format!("variable='{variable}'"), &format!("term=\"{variable}\""))
-                                .replace(&format!("plural=\"{}\"", plural.as_deref().unwrap_or_default()), &format!("plural=\"{fixed}\""))
-                                .replace(&format!("plural='{}'", plural.as_deref().unwrap_or_default()), &format!("plural=\"{fixed}\""));
+                                .replace(
+                                    &format!("variable=\"{variable}\""),
+                                    &format!("term=\"{variable}\""),
+                                )
+                                .replace(
+                                    &format!("variable='{variable}'"),
+                                    &format!("term=\"{variable}\""),
+                                )
+                                .replace(
+                                    &format!(
+                                        "plural=\"{}\"",
+                                        plural.as_deref().unwrap_or_default()
+                                    ),
+                                    &format!("plural=\"{fixed}\""),
+                                )
+                                .replace(
+                                    &format!("plural='{}'", plural.as_deref().unwrap_or_default()),
+                                    &format!("plural=\"{fixed}\""),
+                                );
                             replaces.push((
                                 before,
                                 pos,
@@ -358,6 +442,22 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
                 }
             }
             Event::End(e) => {
+                if let Some(ctx) = names_ctx.last_mut() {
+                    let local = e.local_name();
+                    if local.as_ref() == b"name" && ctx.depth + 1 == depth {
+                        if let Some(start) = ctx.name_start.take() {
+                            if let Some(raw) = xml.get(start..pos) {
+                                ctx.children.push(raw.to_string());
+                            }
+                        }
+                    }
+                    if local.as_ref() == b"substitute" && ctx.substitute == Some(depth) {
+                        ctx.substitute = None;
+                    }
+                    if local.as_ref() == b"names" && ctx.depth == depth {
+                        names_ctx.pop();
+                    }
+                }
                 if e.local_name().as_ref() == b"names" && depth_of_names.last() == Some(&depth) {
                     depth_of_names.pop();
                     if let Some((at, has_name)) = stack.pop() {
@@ -374,7 +474,11 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
     if inserts.is_empty() && replaces.is_empty() {
         return std::borrow::Cow::Borrowed(xml);
     }
-    replaces.extend(inserts.into_iter().map(|at| (at, at, "<name/>".to_string())));
+    replaces.extend(
+        inserts
+            .into_iter()
+            .map(|at| (at, at, "<name/>".to_string())),
+    );
     replaces.sort_by_key(|r| (r.0, r.1));
     let mut out = String::with_capacity(xml.len() + replaces.len() * 64);
     let mut last = 0;
@@ -396,11 +500,20 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
 
 /// Map a parent style id (`http://www.zotero.org/styles/apa`) to a bundled style.
 fn resolve_parent(href: &str) -> Option<usize> {
-    let last = href.trim().trim_end_matches('/').rsplit('/').next()?.to_ascii_lowercase();
+    let last = href
+        .trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()?
+        .to_ascii_lowercase();
     for (i, data) in BUNDLED_DATA.iter().enumerate() {
         if let Ok(style) = bundled_parsed(i) {
             let id = style.info.id.trim_end_matches('/');
-            if id.rsplit('/').next().is_some_and(|l| l.eq_ignore_ascii_case(&last)) {
+            if id
+                .rsplit('/')
+                .next()
+                .is_some_and(|l| l.eq_ignore_ascii_case(&last))
+            {
                 return Some(i);
             }
         }
@@ -504,7 +617,10 @@ impl Entry {
 fn parsed_locales() -> &'static [Locale] {
     static CACHE: OnceLock<Vec<Locale>> = OnceLock::new();
     CACHE.get_or_init(|| {
-        LOCALE_DATA.iter().filter_map(|(_, xml)| LocaleFile::from_xml(xml).ok().map(Locale::from)).collect()
+        LOCALE_DATA
+            .iter()
+            .filter_map(|(_, xml)| LocaleFile::from_xml(xml).ok().map(Locale::from))
+            .collect()
     })
 }
 
@@ -515,7 +631,10 @@ fn resolve_locale(code: &str) -> Option<&'static str> {
         return Some(exact);
     }
     let lang = code.split('-').next()?.to_ascii_lowercase();
-    LOCALES.iter().find(|l| l.split('-').next() == Some(lang.as_str())).copied()
+    LOCALES
+        .iter()
+        .find(|l| l.split('-').next() == Some(lang.as_str()))
+        .copied()
 }
 
 /// Format CSL-JSON items in a style and locale.
@@ -562,7 +681,10 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
         }
         item.insert("id".into(), Value::String(id.clone()));
         let item: Item = serde_json::from_value(Value::Object(item)).map_err(|e| {
-            CiteError::new(format!("item {} ('{id}') could not be read: {e}", index + 1))
+            CiteError::new(format!(
+                "item {} ('{id}') could not be read: {e}",
+                index + 1
+            ))
         })?;
         prepared.push((id, item));
     }
@@ -579,13 +701,15 @@ fn render(
     // Last line of defence: hayagriva is not ours, and a panic inside it must
     // not take the CLI or a server down. (On wasm panics abort; there the
     // sanitizer and the tests are the defence.)
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_inner(prepared, style, locale)))
-        .unwrap_or_else(|_| {
-            Err(CiteError::new(
-                "the formatter failed on one of these items (a bug in citris or hayagriva); \
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render_inner(prepared, style, locale)
+    }))
+    .unwrap_or_else(|_| {
+        Err(CiteError::new(
+            "the formatter failed on one of these items (a bug in citris or hayagriva); \
                  try formatting them one by one to find it",
-            ))
-        })
+        ))
+    })
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -637,8 +761,11 @@ fn render_inner(
             citations[index] = render_children(&c.citation, Output::Text);
         }
     }
-    let by_id: HashMap<&str, usize> =
-        prepared.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
+    let by_id: HashMap<&str, usize> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
 
     let mut entries = Vec::with_capacity(prepared.len());
     match rendered.bibliography {
@@ -678,8 +805,12 @@ fn render_inner(
                 entries.push(Entry {
                     id: id.clone(),
                     text: tidy(&render_children(&c.citation, Output::Text)),
-                    html: render_children(&c.citation, Output::Html).trim().to_string(),
-                    markdown: render_children(&c.citation, Output::Markdown).trim().to_string(),
+                    html: render_children(&c.citation, Output::Html)
+                        .trim()
+                        .to_string(),
+                    markdown: render_children(&c.citation, Output::Markdown)
+                        .trim()
+                        .to_string(),
                     citation: citations[index].clone(),
                 });
             }
@@ -710,7 +841,10 @@ fn citation_order(prepared: &[(String, Item)], csl: &IndependentStyle) -> Vec<us
     };
     let plain_ascending = !sort.keys.is_empty()
         && sort.keys.iter().all(|k| match k {
-            SortKey::Variable { variable, sort_direction } => {
+            SortKey::Variable {
+                variable,
+                sort_direction,
+            } => {
                 *sort_direction == SortDirection::Ascending
                     && !matches!(variable, Variable::Number(NumberVariable::CitationNumber))
             }
@@ -736,7 +870,14 @@ fn presort_key(item: &Item) -> (String, i64, String) {
         _ => String::new(),
     };
     let mut name = String::new();
-    for var in ["author", "editor", "collection-editor", "translator", "director", "composer"] {
+    for var in [
+        "author",
+        "editor",
+        "collection-editor",
+        "translator",
+        "director",
+        "composer",
+    ] {
         if let Some(J::Names(names)) = item.0.get(var) {
             if let Some(first) = names.first() {
                 name = match first {
@@ -755,9 +896,11 @@ fn presort_key(item: &Item) -> (String, i64, String) {
         name = text("title");
     }
     let year = match item.0.get("issued") {
-        Some(J::Date(DateValue::DateParts { date_parts, .. })) => {
-            date_parts.0.first().and_then(|d| d.0.first()).map_or(i64::MAX, |y| i64::from(*y))
-        }
+        Some(J::Date(DateValue::DateParts { date_parts, .. })) => date_parts
+            .0
+            .first()
+            .and_then(|d| d.0.first())
+            .map_or(i64::MAX, |y| i64::from(*y)),
         _ => i64::MAX,
     };
     (name, year, text("title"))
@@ -886,7 +1029,10 @@ fn write_child(buf: &mut String, child: &ElemChild, out: Output) {
         }
         ElemChild::Markup(m) => write_formatted(
             buf,
-            &Formatted { text: m.clone(), formatting: Formatting::default() },
+            &Formatted {
+                text: m.clone(),
+                formatting: Formatting::default(),
+            },
             out,
         ),
         ElemChild::Link { text, url } => match out {
@@ -903,7 +1049,11 @@ fn write_child(buf: &mut String, child: &ElemChild, out: Output) {
                 buf.push('[');
                 buf.push_str(&inner);
                 buf.push_str("](");
-                buf.push_str(&url.replace('(', "%28").replace(')', "%29").replace(' ', "%20"));
+                buf.push_str(
+                    &url.replace('(', "%28")
+                        .replace(')', "%29")
+                        .replace(' ', "%20"),
+                );
                 buf.push(')');
             }
             _ => write_formatted(buf, text, out),
@@ -1005,7 +1155,10 @@ fn escape_html(buf: &mut String, s: &str) {
 
 fn escape_markdown(buf: &mut String, s: &str) {
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '#' | '|'
+        ) {
             buf.push('\\');
         }
         buf.push(c);
@@ -1047,12 +1200,27 @@ const NAME_VARIABLES: &[&str] = &[
 ];
 
 /// CSL 1.0.2 date variables.
-const DATE_VARIABLES: &[&str] =
-    &["accessed", "available-date", "event-date", "issued", "original-date", "submitted"];
+const DATE_VARIABLES: &[&str] = &[
+    "accessed",
+    "available-date",
+    "event-date",
+    "issued",
+    "original-date",
+    "submitted",
+];
 
 /// Variables printed exactly as given (identifiers, links, codes).
 const VERBATIM_VARIABLES: &[&str] = &[
-    "URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "type", "language", "citation-key", "id",
+    "URL",
+    "DOI",
+    "ISBN",
+    "ISSN",
+    "PMID",
+    "PMCID",
+    "type",
+    "language",
+    "citation-key",
+    "id",
 ];
 
 /// citeproc-js prints a straight apostrophe after a letter or digit as a
@@ -1103,7 +1271,11 @@ pub(crate) fn sanitize(map: &Map<String, Value>) -> Map<String, Value> {
         // CSL 1.0.2 renamed `event` to `event-title`; citeproc-js reads
         // either under both names, hayagriva only the one the style names.
         if key == "event" || key == "event-title" {
-            let other = if key == "event" { "event-title" } else { "event" };
+            let other = if key == "event" {
+                "event-title"
+            } else {
+                "event"
+            };
             if let Some(v) = sanitize_scalar(value) {
                 let v = match v {
                     Value::String(s) => Value::String(typographic_apostrophes(&s)),
@@ -1267,10 +1439,16 @@ fn sanitize_date(value: &Value) -> Option<Value> {
         Value::Object(o) => {
             let mut parts = o.get("date-parts").and_then(first_date_part);
             if parts.is_none() {
-                parts = o.get("raw").and_then(Value::as_str).and_then(parse_raw_date);
+                parts = o
+                    .get("raw")
+                    .and_then(Value::as_str)
+                    .and_then(parse_raw_date);
             }
             if parts.is_none() {
-                parts = o.get("literal").and_then(Value::as_str).and_then(parse_raw_date);
+                parts = o
+                    .get("literal")
+                    .and_then(Value::as_str)
+                    .and_then(parse_raw_date);
             }
             let season = match o.get("season") {
                 Some(Value::Number(n)) => n.as_i64(),
@@ -1374,7 +1552,10 @@ mod tests {
 
     #[test]
     fn raw_dates() {
-        assert_eq!(parse_raw_date("2021-06-22"), Some((2021, Some(6), Some(22))));
+        assert_eq!(
+            parse_raw_date("2021-06-22"),
+            Some((2021, Some(6), Some(22)))
+        );
         assert_eq!(parse_raw_date("2021/2022"), Some((2021, None, None)));
         assert_eq!(parse_raw_date("n.d."), None);
     }

@@ -34,9 +34,17 @@ fn every_bundled_style_renders_the_seed() {
             let style = Style::bundled(s.name).unwrap();
             let entries = format(&[seed()], &style, locale).unwrap();
             assert_eq!(entries.len(), 1, "{}", s.name);
-            assert!(entries[0].text.contains("Rezaei"), "{} {locale}: {}", s.name, entries[0].text);
+            assert!(
+                entries[0].text.contains("Rezaei"),
+                "{} {locale}: {}",
+                s.name,
+                entries[0].text
+            );
             assert!(!entries[0].citation.is_empty(), "{} {locale}", s.name);
-            eprintln!("{:20} {locale} {}\n    {}", s.name, entries[0].citation, entries[0].text);
+            eprintln!(
+                "{:20} {locale} {}\n    {}",
+                s.name, entries[0].citation, entries[0].text
+            );
         }
     }
 }
@@ -44,11 +52,21 @@ fn every_bundled_style_renders_the_seed() {
 #[test]
 fn numeric_styles_print_their_label() {
     let ieee = one("ieee", seed());
-    assert!(ieee.text.starts_with("[1] R. Rezaei et al., "), "{}", ieee.text);
+    assert!(
+        ieee.text.starts_with("[1] R. Rezaei et al., "),
+        "{}",
+        ieee.text
+    );
     assert_eq!(ieee.citation, "[1]");
     assert!(ieee.html.starts_with("[1] R. Rezaei"), "{}", ieee.html);
     let vancouver = one("vancouver", seed());
-    assert!(vancouver.text.starts_with("1. Rezaei R, Esmaeili Gouvarchin Ghaleh H"), "{}", vancouver.text);
+    assert!(
+        vancouver
+            .text
+            .starts_with("1. Rezaei R, Esmaeili Gouvarchin Ghaleh H"),
+        "{}",
+        vancouver.text
+    );
 }
 
 #[test]
@@ -61,25 +79,44 @@ fn html_escapes_input_and_links_only_web_urls() {
         let e = one(style.name, item.clone());
         assert!(!e.html.contains("<script"), "{}: {}", style.name, e.html);
         assert!(!e.html.contains("<img"), "{}: {}", style.name, e.html);
-        assert!(!e.html.contains("href=\"javascript"), "{}: {}", style.name, e.html);
+        assert!(
+            !e.html.contains("href=\"javascript"),
+            "{}: {}",
+            style.name,
+            e.html
+        );
         assert!(!e.html.contains("<b>Evil"), "{}: {}", style.name, e.html);
     }
     let e = one("apa", seed());
     assert!(e.html.contains("<i>Cancer Gene Therapy</i>"), "{}", e.html);
     assert!(
-        e.html.contains("<a href=\"https://doi.org/10.1038/s41417-021-00359-9\">"),
+        e.html
+            .contains("<a href=\"https://doi.org/10.1038/s41417-021-00359-9\">"),
         "{}",
         e.html
     );
-    assert!(e.markdown.contains("*Cancer Gene Therapy*"), "{}", e.markdown);
-    assert!(e.markdown.contains("](https://doi.org/10.1038/s41417-021-00359-9)"), "{}", e.markdown);
+    assert!(
+        e.markdown.contains("*Cancer Gene Therapy*"),
+        "{}",
+        e.markdown
+    );
+    assert!(
+        e.markdown
+            .contains("](https://doi.org/10.1038/s41417-021-00359-9)"),
+        "{}",
+        e.markdown
+    );
 }
 
 #[test]
 fn markdown_escapes_its_own_syntax() {
     let item = json!({"id":"m","type":"book","title":"Stars *and* [brackets]_","author":[{"family":"Doe","given":"J."}],"issued":{"date-parts":[[2001]]}});
     let e = one("apa", item);
-    assert!(e.markdown.contains(r"\*and\* \[brackets\]\_"), "{}", e.markdown);
+    assert!(
+        e.markdown.contains(r"\*and\* \[brackets\]\_"),
+        "{}",
+        e.markdown
+    );
 }
 
 #[test]
@@ -116,8 +153,8 @@ fn odd_items_never_panic() {
     for style in bundled_styles() {
         let s = Style::bundled(style.name).unwrap();
         for locale in bundled_locales() {
-            let entries = format(&odd, &s, locale)
-                .unwrap_or_else(|e| panic!("{} {locale}: {e}", style.name));
+            let entries =
+                format(&odd, &s, locale).unwrap_or_else(|e| panic!("{} {locale}: {e}", style.name));
             let mut ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -135,12 +172,18 @@ fn odd_items_never_panic() {
 fn items_that_are_not_objects_are_an_error() {
     let apa = Style::bundled("apa").unwrap();
     let err = format(&[json!("text")], &apa, "en-US").unwrap_err();
-    assert!(err.to_string().contains("item 1 is not a JSON object"), "{err}");
+    assert!(
+        err.to_string().contains("item 1 is not a JSON object"),
+        "{err}"
+    );
 }
 
 #[test]
 fn rich_text_tags_are_not_printed_and_bc_years_read_as_in_csl_json() {
-    let e = one("apa", json!({"id":"x","type":"book","title":"<i>Homo sapiens</i> in <sc>Europe</sc>","issued":{"date-parts":[[2013]]},"original-date":{"date-parts":[[-430]]},"author":[{"family":"Herodotus"}]}));
+    let e = one(
+        "apa",
+        json!({"id":"x","type":"book","title":"<i>Homo sapiens</i> in <sc>Europe</sc>","issued":{"date-parts":[[2013]]},"original-date":{"date-parts":[[-430]]},"author":[{"family":"Herodotus"}]}),
+    );
     assert!(e.text.contains("Homo sapiens in Europe"), "{}", e.text);
     assert!(e.text.contains("430 B.C.E."), "{}", e.text);
 }
@@ -148,17 +191,26 @@ fn rich_text_tags_are_not_printed_and_bc_years_read_as_in_csl_json() {
 #[test]
 fn unknown_style_and_locale_are_clear_errors() {
     let err = Style::bundled("harvard-old").unwrap_err().to_string();
-    assert!(err.contains("unknown style 'harvard-old'") && err.contains("apa"), "{err}");
+    assert!(
+        err.contains("unknown style 'harvard-old'") && err.contains("apa"),
+        "{err}"
+    );
     let apa = Style::bundled("apa").unwrap();
     let err = format(&[seed()], &apa, "xx-YY").unwrap_err().to_string();
-    assert!(err.contains("locale 'xx-YY' is not bundled") && err.contains("en-GB"), "{err}");
+    assert!(
+        err.contains("locale 'xx-YY' is not bundled") && err.contains("en-GB"),
+        "{err}"
+    );
     // Language-only codes and underscores resolve to a bundled locale.
     let chicago = Style::bundled("chicago-author-date").unwrap();
     let de = format(&[seed()], &chicago, "de").unwrap();
     assert_eq!(de[0].citation, "(Rezaei u.\u{a0}a. 2021)");
     assert!(!format(&[seed()], &apa, "en_gb").unwrap().is_empty());
     // An empty locale means the style's default, or en-US.
-    assert_eq!(format(&[seed()], &apa, "").unwrap()[0].citation, "(Rezaei et al., 2021)");
+    assert_eq!(
+        format(&[seed()], &apa, "").unwrap()[0].citation,
+        "(Rezaei et al., 2021)"
+    );
 }
 
 #[test]
@@ -167,7 +219,10 @@ fn bundled_styles_have_titles_and_parse() {
     for s in bundled_styles() {
         let style = Style::bundled(s.name).unwrap();
         assert_eq!(style.title(), s.title);
-        assert_eq!(Style::bundled(&s.name.to_uppercase()).unwrap().title(), s.title);
+        assert_eq!(
+            Style::bundled(&s.name.to_uppercase()).unwrap().title(),
+            s.title
+        );
     }
     for l in ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"] {
         assert!(bundled_locales().contains(&l));
@@ -207,7 +262,9 @@ fn invalid_xml_reports_line_and_column() {
         assert!(Style::from_xml(bad).is_err(), "{bad:?}");
     }
     // Well-formed, but not CSL.
-    let err = Style::from_xml("<html><body/></html>").unwrap_err().to_string();
+    let err = Style::from_xml("<html><body/></html>")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not a valid CSL style"), "{err}");
 }
 
@@ -216,7 +273,10 @@ fn hostile_styles_fail_cleanly() {
     let laughs = format!(
         "<?xml version=\"1.0\"?>\n<!DOCTYPE style [\n<!ENTITY lol0 \"lol\">\n{}]>\n{}",
         (1..10)
-            .map(|i| format!("<!ENTITY lol{i} \"{}\">\n", format!("&lol{};", i - 1).repeat(10)))
+            .map(|i| format!(
+                "<!ENTITY lol{i} \"{}\">\n",
+                format!("&lol{};", i - 1).repeat(10)
+            ))
             .collect::<String>(),
         USER_STYLE.replace("<title>Test style</title>", "<title>&lol9;</title>")
     );
@@ -227,7 +287,10 @@ fn hostile_styles_fail_cleanly() {
         assert!(style.title().len() < 1000);
     }
     let xxe = USER_STYLE
-        .replace("<style ", "<!DOCTYPE style [<!ENTITY local SYSTEM \"file:///etc/passwd\">]>\n<style ")
+        .replace(
+            "<style ",
+            "<!DOCTYPE style [<!ENTITY local SYSTEM \"file:///etc/passwd\">]>\n<style ",
+        )
         .replace("value=\"TESTSTYLE \"", "value=\"&local;\"");
     if let Ok(style) = Style::from_xml(&xxe) {
         let e = &format(&[seed()], &style, "en-US").unwrap()[0];
@@ -238,13 +301,15 @@ fn hostile_styles_fail_cleanly() {
 #[test]
 fn dependent_styles_resolve_to_a_bundled_parent() {
     let dependent = |parent: &str| {
-        format!(r#"<?xml version="1.0" encoding="utf-8"?>
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="de-DE">
   <info><title>Some Journal</title><id>http://www.zotero.org/styles/some-journal</id>
     <link href="http://www.zotero.org/styles/some-journal" rel="self"/>
     <link href="{parent}" rel="independent-parent"/>
     <category citation-format="numeric"/><updated>2026-01-01T00:00:00+00:00</updated></info>
-</style>"#)
+</style>"#
+        )
     };
     let style = Style::from_xml(&dependent("http://www.zotero.org/styles/vancouver")).unwrap();
     assert_eq!(style.title(), "Some Journal");
@@ -252,15 +317,25 @@ fn dependent_styles_resolve_to_a_bundled_parent() {
     assert!(e.text.starts_with("1. Rezaei R"), "{}", e.text);
     // The dependent style's default locale applies when none is asked for.
     let e = &format(&[seed()], &style, "").unwrap()[0];
-    assert!(e.text.contains("u. a.") || e.text.contains("Juni"), "{}", e.text);
+    assert!(
+        e.text.contains("u. a.") || e.text.contains("Juni"),
+        "{}",
+        e.text
+    );
 
     let style = Style::from_xml(&dependent("https://www.zotero.org/styles/apa/")).unwrap();
-    assert_eq!(format(&[seed()], &style, "en-US").unwrap()[0].citation, "(Rezaei et al., 2021)");
+    assert_eq!(
+        format(&[seed()], &style, "en-US").unwrap()[0].citation,
+        "(Rezaei et al., 2021)"
+    );
 
     let err = Style::from_xml(&dependent("http://www.zotero.org/styles/elsevier-harvard"))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("http://www.zotero.org/styles/elsevier-harvard"), "{err}");
+    assert!(
+        err.contains("http://www.zotero.org/styles/elsevier-harvard"),
+        "{err}"
+    );
     assert!(err.contains("dependent style"), "{err}");
 }
 
@@ -276,7 +351,10 @@ fn author_date_disambiguation_and_order() {
     let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids[0], "a");
     let cites: Vec<&str> = entries.iter().map(|e| e.citation.as_str()).collect();
-    assert!(cites.contains(&"(Baddeley, 2003a)") && cites.contains(&"(Baddeley, 2003b)"), "{cites:?}");
+    assert!(
+        cites.contains(&"(Baddeley, 2003a)") && cites.contains(&"(Baddeley, 2003b)"),
+        "{cites:?}"
+    );
     // Numeric styles number in citation (input) order.
     let ieee = Style::bundled("ieee").unwrap();
     let entries = format(&items, &ieee, "en-US").unwrap();
@@ -298,8 +376,8 @@ mod conformance {
     }
 
     fn read_json(path: &Path) -> Value {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
@@ -354,7 +432,10 @@ mod conformance {
         let mut same = 0;
         let mut diffs = Vec::new();
         for id in &ids {
-            let want = expected.iter().find(|(i, _, _)| i == id).map_or("", |e| e.1.as_str());
+            let want = expected
+                .iter()
+                .find(|(i, _, _)| i == id)
+                .map_or("", |e| e.1.as_str());
             let got = ours_by_id.get(id).map_or("", |e| e.text.as_str());
             if want == got {
                 same += 1;
@@ -366,7 +447,9 @@ mod conformance {
         let mut cite_same = 0;
         let mut cite_diffs = Vec::new();
         for (id, _, want) in &expected {
-            let got = ours_by_id.get(id.as_str()).map_or("", |e| e.citation.as_str());
+            let got = ours_by_id
+                .get(id.as_str())
+                .map_or("", |e| e.citation.as_str());
             if want == got {
                 cite_same += 1;
             } else {
@@ -394,10 +477,16 @@ mod conformance {
                 if rates.order { "same" } else { "DIFFERENT" }
             );
             for (id, want, got) in &diffs {
-                println!("--- {id}\n citeproc-js: {want}\n citris:      {got}\n{}", caret(want, got));
+                println!(
+                    "--- {id}\n citeproc-js: {want}\n citris:      {got}\n{}",
+                    caret(want, got)
+                );
             }
             for (id, want, got) in &cite_diffs {
-                println!("--- cite {id}\n citeproc-js: {want}\n citris:      {got}\n{}", caret(want, got));
+                println!(
+                    "--- cite {id}\n citeproc-js: {want}\n citris:      {got}\n{}",
+                    caret(want, got)
+                );
             }
         }
         rates
@@ -408,8 +497,10 @@ mod conformance {
     /// difference; `CONFORMANCE_UPDATE=1` records the measured rates.
     #[test]
     fn conformance_with_citeproc_js() {
-        let items: Vec<Value> =
-            read_json(&dir().join("corpus.json")).as_array().unwrap().clone();
+        let items: Vec<Value> = read_json(&dir().join("corpus.json"))
+            .as_array()
+            .unwrap()
+            .clone();
         let report = std::env::var_os("CONFORMANCE_REPORT").is_some();
         let ratchet_path = dir().join("ratchet.json");
         let ratchet = read_json(&ratchet_path);
@@ -444,7 +535,10 @@ mod conformance {
                 }),
             );
         }
-        println!("\nconformance with citeproc-js over {} items (en-US):\n{summary}", items.len());
+        println!(
+            "\nconformance with citeproc-js over {} items (en-US):\n{summary}",
+            items.len()
+        );
         if std::env::var_os("CONFORMANCE_UPDATE").is_some() {
             std::fs::write(
                 &ratchet_path,
@@ -452,6 +546,10 @@ mod conformance {
             )
             .unwrap();
         }
-        assert!(failures.is_empty(), "conformance dropped:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "conformance dropped:\n{}",
+            failures.join("\n")
+        );
     }
 }

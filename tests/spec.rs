@@ -13,13 +13,20 @@ fn shared() -> &'static Path {
 
 /// (type code, tag) pairs the 2011 sheets define.
 fn spec_pairs() -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(shared().join("corpus/ris-spec-2011/prop_summary.json")).unwrap();
+    let text =
+        std::fs::read_to_string(shared().join("corpus/ris-spec-2011/prop_summary.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut out = BTreeSet::new();
     for (tag, meanings) in v.as_object().unwrap() {
         for types in meanings.as_object().unwrap().values() {
             for t in types.as_array().unwrap() {
-                let code = t.as_str().unwrap().rsplit(" - ").next().unwrap().to_string();
+                let code = t
+                    .as_str()
+                    .unwrap()
+                    .rsplit(" - ")
+                    .next()
+                    .unwrap()
+                    .to_string();
                 out.insert((code, tag.clone()));
             }
         }
@@ -66,7 +73,11 @@ fn type_specific_rows_follow_the_2011_sheets() {
             }
         }
     }
-    assert!(unexpected.is_empty(), "rows for tags the sheet of that type lacks:\n{}", unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "rows for tags the sheet of that type lacks:\n{}",
+        unexpected.join("\n")
+    );
 }
 
 /// Every 2011 type code has a CSL type.
@@ -76,7 +87,10 @@ fn every_2011_type_has_a_csl_type() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let ours: BTreeMap<&str, &str> = TYPES.iter().copied().collect();
     for code in v["RIS"].as_object().unwrap().keys() {
-        assert!(ours.contains_key(code.as_str()), "no CSL type for TY {code}");
+        assert!(
+            ours.contains_key(code.as_str()),
+            "no CSL type for TY {code}"
+        );
     }
 }
 
@@ -103,5 +117,9 @@ fn zotero_fidelity_does_not_drop() {
         .unwrap_or_default();
     assert_eq!(facts.len(), 2, "unexpected scorer output: {text}");
     assert_eq!(facts[1], 996);
-    assert!(facts[0] >= 923, "Zotero fidelity dropped to {}/996:\n{text}", facts[0]);
+    assert!(
+        facts[0] >= 923,
+        "Zotero fidelity dropped to {}/996:\n{text}",
+        facts[0]
+    );
 }
