@@ -150,9 +150,11 @@ pub struct Style {
     default_locale: Option<String>,
 }
 
-fn bundled_cache() -> &'static [OnceLock<Result<Arc<IndependentStyle>, CiteError>>] {
-    static CACHE: OnceLock<Vec<OnceLock<Result<Arc<IndependentStyle>, CiteError>>>> =
-        OnceLock::new();
+/// One parsed style per bundled style, parsed on first use.
+type StyleSlot = OnceLock<Result<Arc<IndependentStyle>, CiteError>>;
+
+fn bundled_cache() -> &'static [StyleSlot] {
+    static CACHE: OnceLock<Vec<StyleSlot>> = OnceLock::new();
     CACHE.get_or_init(|| BUNDLED_DATA.iter().map(|_| OnceLock::new()).collect())
 }
 
