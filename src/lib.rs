@@ -16,6 +16,8 @@
 #![deny(missing_docs)]
 
 pub mod bibtex;
+#[cfg(feature = "cite")]
+pub mod cite;
 pub mod csl_json;
 pub mod date;
 pub mod decode;

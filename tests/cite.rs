@@ -1,0 +1,555 @@
+//! Formatting tests: the seed reference, every bundled style, user styles,
+//! hostile input, escaping, and conformance with citeproc-js's golden files.
+#![cfg(feature = "cite")]
+
+use citris::cite::{bundled_locales, bundled_styles, format, Entry, Style};
+use serde_json::{json, Value};
+
+fn seed() -> Value {
+    json!({"id":"rezaei2021combination","type":"article-journal","title":"Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy","author":[{"family":"Rezaei","given":"Ramazan"},{"family":"Esmaeili Gouvarchin Ghaleh","given":"Hadi"},{"family":"Farzanehpour","given":"Mahdieh"},{"family":"Dorostkar","given":"Ruhollah"},{"family":"Ranjbar","given":"Reza"},{"family":"Bolandian","given":"Masoumeh"},{"family":"Mirzaei Nodooshan","given":"Majid"},{"family":"Ghorbani Alvanegh","given":"Akbar"}],"container-title":"Cancer Gene Therapy","container-title-short":"Cancer Gene Ther","issued":{"date-parts":[[2021,6,22]]},"accessed":{"date-parts":[[2021,6,22]]},"page":"1-14","DOI":"10.1038/s41417-021-00359-9","ISSN":"1476-5500","URL":"https://www.nature.com/articles/s41417-021-00359-9","language":"en","title-short":"Combination therapy with CAR T cells and oncolytic viruses","source":"www.nature.com","abstract":"Chimeric antigen receptor ..."})
+}
+
+fn one(style: &str, item: Value) -> Entry {
+    let style = Style::bundled(style).unwrap();
+    let mut entries = format(&[item], &style, "en-US").unwrap();
+    assert_eq!(entries.len(), 1);
+    entries.remove(0)
+}
+
+#[test]
+fn seed_in_apa_matches_citeproc_js() {
+    let e = one("apa", seed());
+    assert_eq!(
+        e.text,
+        "Rezaei, R., Esmaeili Gouvarchin Ghaleh, H., Farzanehpour, M., Dorostkar, R., Ranjbar, R., Bolandian, M., Mirzaei Nodooshan, M., & Ghorbani Alvanegh, A. (2021). Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy. Cancer Gene Therapy, 1–14. https://doi.org/10.1038/s41417-021-00359-9"
+    );
+    assert_eq!(e.citation, "(Rezaei et al., 2021)");
+    assert_eq!(e.id, "rezaei2021combination");
+}
+
+#[test]
+fn every_bundled_style_renders_the_seed() {
+    for s in bundled_styles() {
+        for locale in bundled_locales() {
+            let style = Style::bundled(s.name).unwrap();
+            let entries = format(&[seed()], &style, locale).unwrap();
+            assert_eq!(entries.len(), 1, "{}", s.name);
+            assert!(
+                entries[0].text.contains("Rezaei"),
+                "{} {locale}: {}",
+                s.name,
+                entries[0].text
+            );
+            assert!(!entries[0].citation.is_empty(), "{} {locale}", s.name);
+            eprintln!(
+                "{:20} {locale} {}\n    {}",
+                s.name, entries[0].citation, entries[0].text
+            );
+        }
+    }
+}
+
+#[test]
+fn numeric_styles_print_their_label() {
+    let ieee = one("ieee", seed());
+    assert!(
+        ieee.text.starts_with("[1] R. Rezaei et al., "),
+        "{}",
+        ieee.text
+    );
+    assert_eq!(ieee.citation, "[1]");
+    assert!(ieee.html.starts_with("[1] R. Rezaei"), "{}", ieee.html);
+    let vancouver = one("vancouver", seed());
+    assert!(
+        vancouver
+            .text
+            .starts_with("1. Rezaei R, Esmaeili Gouvarchin Ghaleh H"),
+        "{}",
+        vancouver.text
+    );
+}
+
+#[test]
+fn html_escapes_input_and_links_only_web_urls() {
+    let item = json!({"id":"x","type":"webpage","title":"<script>alert(1)</script> & \"quotes\"",
+        "author":[{"family":"<b>Evil</b>","given":"Eve"}],
+        "container-title":"Site <img src=x onerror=alert(1)>",
+        "URL":"javascript:alert(1)","issued":{"date-parts":[[2020]]}});
+    for style in bundled_styles() {
+        let e = one(style.name, item.clone());
+        assert!(!e.html.contains("<script"), "{}: {}", style.name, e.html);
+        assert!(!e.html.contains("<img"), "{}: {}", style.name, e.html);
+        assert!(
+            !e.html.contains("href=\"javascript"),
+            "{}: {}",
+            style.name,
+            e.html
+        );
+        assert!(!e.html.contains("<b>Evil"), "{}: {}", style.name, e.html);
+    }
+    let e = one("apa", seed());
+    assert!(e.html.contains("<i>Cancer Gene Therapy</i>"), "{}", e.html);
+    assert!(
+        e.html
+            .contains("<a href=\"https://doi.org/10.1038/s41417-021-00359-9\">"),
+        "{}",
+        e.html
+    );
+    assert!(
+        e.markdown.contains("*Cancer Gene Therapy*"),
+        "{}",
+        e.markdown
+    );
+    assert!(
+        e.markdown
+            .contains("](https://doi.org/10.1038/s41417-021-00359-9)"),
+        "{}",
+        e.markdown
+    );
+}
+
+#[test]
+fn markdown_escapes_its_own_syntax() {
+    let item = json!({"id":"m","type":"book","title":"Stars *and* [brackets]_","author":[{"family":"Doe","given":"J."}],"issued":{"date-parts":[[2001]]}});
+    let e = one("apa", item);
+    assert!(
+        e.markdown.contains(r"\*and\* \[brackets\]\_"),
+        "{}",
+        e.markdown
+    );
+}
+
+#[test]
+fn odd_items_never_panic() {
+    let odd = vec![
+        json!({}),
+        json!({"id": 7, "type": "book"}),
+        json!({"id":"a","type":"no-such-type","title":"T"}),
+        json!({"id":"b","type":"article-journal","issued":{"date-parts":[[2019,12],[2020,1]]}}),
+        json!({"id":"c","type":"book","issued":{"date-parts":[[2019,0,0]]}}),
+        json!({"id":"d","type":"book","issued":{"date-parts":[[2019,13,40]]}}),
+        json!({"id":"e","type":"book","issued":{"date-parts":[[]]}}),
+        json!({"id":"f","type":"book","issued":{"date-parts":[]}}),
+        json!({"id":"g","type":"book","issued":{"date-parts":[["x","y"]]}}),
+        json!({"id":"h","type":"book","issued":{"date-parts":[[99999999]]}}),
+        json!({"id":"i","type":"book","issued":{"raw":"not a date"}}),
+        json!({"id":"j","type":"book","issued":{"literal":"Spring 2000"}}),
+        json!({"id":"k","type":"book","issued":"2001-02-03"}),
+        json!({"id":"l","type":"book","issued":2001}),
+        json!({"id":"m","type":"book","issued":{"date-parts":[[-500]]}}),
+        json!({"id":"n","type":"book","issued":{"date-parts":[[0]]}}),
+        json!({"id":"o","type":"book","page":1.5,"volume":true,"issue":null,"number":[1,2],"edition":{"a":1}}),
+        json!({"id":"p","type":"book","page":18446744073709551615u64,"volume":-3}),
+        json!({"id":"q","type":"book","author":"Just A String"}),
+        json!({"id":"r","type":"book","author":[1, null, true, {"family": 3}, {"given": "Plato"}, {}]}),
+        json!({"id":"s","type":"book","author":{"family":"Single","given":"Object"}}),
+        json!({"id":"t","type":"book","title":"", "author":[{"family":"","given":""}]}),
+        json!({"id":"u","type":"book","title":"x".repeat(10_000)}),
+        json!({"id":"v","type":"book","issued":{"date-parts":[[2020,2,30]]},"accessed":{"season":"7"}}),
+        json!({"id":"w","type":"book","page":"iv-xii","volume":"s2-42","issue":"Suppl. 1"}),
+        json!({"id":"x","type":"book","title":"<i>Italic</i> and <sc>caps</sc> and <span class=\"nocase\">iPhone</span>"}),
+        json!({"id":"a","type":"book","title":"Duplicate id"}),
+    ];
+    for style in bundled_styles() {
+        let s = Style::bundled(style.name).unwrap();
+        for locale in bundled_locales() {
+            let entries =
+                format(&odd, &s, locale).unwrap_or_else(|e| panic!("{} {locale}: {e}", style.name));
+            let mut ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), entries.len(), "{}: ids are unique", style.name);
+        }
+    }
+    // One by one too: a broken item must not take the others down.
+    let apa = Style::bundled("apa").unwrap();
+    for item in &odd {
+        format(std::slice::from_ref(item), &apa, "en-US").unwrap();
+    }
+}
+
+#[test]
+fn items_that_are_not_objects_are_an_error() {
+    let apa = Style::bundled("apa").unwrap();
+    let err = format(&[json!("text")], &apa, "en-US").unwrap_err();
+    assert!(
+        err.to_string().contains("item 1 is not a JSON object"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rich_text_tags_are_not_printed_and_bc_years_read_as_in_csl_json() {
+    let e = one(
+        "apa",
+        json!({"id":"x","type":"book","title":"<i>Homo sapiens</i> in <sc>Europe</sc>","issued":{"date-parts":[[2013]]},"original-date":{"date-parts":[[-430]]},"author":[{"family":"Herodotus"}]}),
+    );
+    assert!(e.text.contains("Homo sapiens in Europe"), "{}", e.text);
+    assert!(e.text.contains("430 B.C.E."), "{}", e.text);
+}
+
+#[test]
+fn unknown_style_and_locale_are_clear_errors() {
+    let err = Style::bundled("harvard-old").unwrap_err().to_string();
+    assert!(
+        err.contains("unknown style 'harvard-old'") && err.contains("apa"),
+        "{err}"
+    );
+    let apa = Style::bundled("apa").unwrap();
+    let err = format(&[seed()], &apa, "xx-YY").unwrap_err().to_string();
+    assert!(
+        err.contains("locale 'xx-YY' is not bundled") && err.contains("en-GB"),
+        "{err}"
+    );
+    // Language-only codes and underscores resolve to a bundled locale.
+    let chicago = Style::bundled("chicago-author-date").unwrap();
+    let de = format(&[seed()], &chicago, "de").unwrap();
+    assert_eq!(de[0].citation, "(Rezaei u.\u{a0}a. 2021)");
+    assert!(!format(&[seed()], &apa, "en_gb").unwrap().is_empty());
+    // An empty locale means the style's default, or en-US.
+    assert_eq!(
+        format(&[seed()], &apa, "").unwrap()[0].citation,
+        "(Rezaei et al., 2021)"
+    );
+}
+
+#[test]
+fn bundled_styles_have_titles_and_parse() {
+    assert_eq!(bundled_styles().len(), 10);
+    for s in bundled_styles() {
+        let style = Style::bundled(s.name).unwrap();
+        assert_eq!(style.title(), s.title);
+        assert_eq!(
+            Style::bundled(&s.name.to_uppercase()).unwrap().title(),
+            s.title
+        );
+    }
+    for l in ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"] {
+        assert!(bundled_locales().contains(&l));
+    }
+}
+
+const USER_STYLE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="en-US">
+  <info><title>Test style</title><id>http://example.org/test</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="(" suffix=")"><names variable="author"><name form="short" et-al-min="3" et-al-use-first="1"/></names></layout></citation>
+  <bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>
+</style>"#;
+
+#[test]
+fn user_style_renders() {
+    let style = Style::from_xml(USER_STYLE).unwrap();
+    assert_eq!(style.title(), "Test style");
+    let e = &format(&[seed()], &style, "en-US").unwrap()[0];
+    assert_eq!(
+        e.text,
+        "TESTSTYLE Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy (2021)"
+    );
+    assert_eq!(e.citation, "(Rezaei et al.)");
+}
+
+#[test]
+fn invalid_xml_reports_line_and_column() {
+    let broken = "<?xml version=\"1.0\"?>\n<style xmlns=\"http://purl.org/net/xbiblio/csl\" class=\"in-text\" version=\"1.0\">\n  <info><title>Broken</title>\n  <citation><layout><text variable=\"title\"></citation>\n</style>\n";
+    let err = Style::from_xml(broken).unwrap_err();
+    let (line, column) = err.position().expect("a position");
+    assert_eq!(line, 4, "{err}");
+    assert!(column > 1, "{err}");
+    assert!(err.to_string().starts_with("line 4, column "), "{err}");
+    assert!(err.to_string().contains("not well-formed"), "{err}");
+
+    for bad in ["", "not xml at all", "<style>", "<?xml version=\"1.0\"?>"] {
+        assert!(Style::from_xml(bad).is_err(), "{bad:?}");
+    }
+    // Well-formed, but not CSL.
+    let err = Style::from_xml("<html><body/></html>")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a valid CSL style"), "{err}");
+}
+
+#[test]
+fn hostile_styles_fail_cleanly() {
+    let laughs = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE style [\n<!ENTITY lol0 \"lol\">\n{}]>\n{}",
+        (1..10)
+            .map(|i| format!(
+                "<!ENTITY lol{i} \"{}\">\n",
+                format!("&lol{};", i - 1).repeat(10)
+            ))
+            .collect::<String>(),
+        USER_STYLE.replace("<title>Test style</title>", "<title>&lol9;</title>")
+    );
+    let t = std::time::Instant::now();
+    let r = Style::from_xml(&laughs);
+    assert!(t.elapsed().as_secs() < 2);
+    if let Ok(style) = r {
+        assert!(style.title().len() < 1000);
+    }
+    let xxe = USER_STYLE
+        .replace(
+            "<style ",
+            "<!DOCTYPE style [<!ENTITY local SYSTEM \"file:///etc/passwd\">]>\n<style ",
+        )
+        .replace("value=\"TESTSTYLE \"", "value=\"&local;\"");
+    if let Ok(style) = Style::from_xml(&xxe) {
+        let e = &format(&[seed()], &style, "en-US").unwrap()[0];
+        assert!(!e.text.contains("root:"), "{}", e.text);
+    }
+}
+
+#[test]
+fn dependent_styles_resolve_to_a_bundled_parent() {
+    let dependent = |parent: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="de-DE">
+  <info><title>Some Journal</title><id>http://www.zotero.org/styles/some-journal</id>
+    <link href="http://www.zotero.org/styles/some-journal" rel="self"/>
+    <link href="{parent}" rel="independent-parent"/>
+    <category citation-format="numeric"/><updated>2026-01-01T00:00:00+00:00</updated></info>
+</style>"#
+        )
+    };
+    let style = Style::from_xml(&dependent("http://www.zotero.org/styles/vancouver")).unwrap();
+    assert_eq!(style.title(), "Some Journal");
+    let e = &format(&[seed()], &style, "en-US").unwrap()[0];
+    assert!(e.text.starts_with("1. Rezaei R"), "{}", e.text);
+    // The dependent style's default locale applies when none is asked for.
+    let e = &format(&[seed()], &style, "").unwrap()[0];
+    assert!(
+        e.text.contains("u. a.") || e.text.contains("Juni"),
+        "{}",
+        e.text
+    );
+
+    let style = Style::from_xml(&dependent("https://www.zotero.org/styles/apa/")).unwrap();
+    assert_eq!(
+        format(&[seed()], &style, "en-US").unwrap()[0].citation,
+        "(Rezaei et al., 2021)"
+    );
+
+    let err = Style::from_xml(&dependent("http://www.zotero.org/styles/elsevier-harvard"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("http://www.zotero.org/styles/elsevier-harvard"),
+        "{err}"
+    );
+    assert!(err.contains("dependent style"), "{err}");
+}
+
+#[test]
+fn author_date_disambiguation_and_order() {
+    let items = vec![
+        json!({"id":"b","type":"article-journal","title":"Working memory and language: An overview","author":[{"family":"Baddeley","given":"Alan"}],"issued":{"date-parts":[[2003]]}}),
+        json!({"id":"a","type":"article-journal","title":"Another paper","author":[{"family":"Aaron","given":"Zed"}],"issued":{"date-parts":[[2010]]}}),
+        json!({"id":"c","type":"article-journal","title":"Working memory: Looking back","author":[{"family":"Baddeley","given":"Alan"}],"issued":{"date-parts":[[2003]]}}),
+    ];
+    let apa = Style::bundled("apa").unwrap();
+    let entries = format(&items, &apa, "en-US").unwrap();
+    let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids[0], "a");
+    let cites: Vec<&str> = entries.iter().map(|e| e.citation.as_str()).collect();
+    assert!(
+        cites.contains(&"(Baddeley, 2003a)") && cites.contains(&"(Baddeley, 2003b)"),
+        "{cites:?}"
+    );
+    // Numeric styles number in citation (input) order.
+    let ieee = Style::bundled("ieee").unwrap();
+    let entries = format(&items, &ieee, "en-US").unwrap();
+    let cites: Vec<&str> = entries.iter().map(|e| e.citation.as_str()).collect();
+    assert_eq!(cites, ["[1]", "[2]", "[3]"]);
+    assert_eq!(entries[0].id, "b");
+}
+
+// ---------------------------------------------------------------------------
+// Conformance with citeproc-js (golden files from tests/conformance/).
+
+mod conformance {
+    use super::*;
+    use std::collections::{BTreeMap, HashMap};
+    use std::path::{Path, PathBuf};
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
+    }
+
+    fn read_json(path: &Path) -> Value {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Where the first difference is, to print under the two lines.
+    fn caret(a: &str, b: &str) -> String {
+        let n = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+        format!("{}^", " ".repeat(n + 13))
+    }
+
+    #[derive(Debug, Default, Clone, Copy)]
+    struct Rates {
+        bibliography: f64,
+        citation: f64,
+        order: bool,
+    }
+
+    fn measure(name: &str, items: &[Value], report: bool) -> Rates {
+        let golden = read_json(&dir().join(format!("golden/{name}.json")));
+        let expected: Vec<(String, String, String)> = golden["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+                (s("id"), s("text"), s("citation"))
+            })
+            .collect();
+        let style = Style::bundled(name).unwrap();
+        // One bibliography per source file, as conformance.js renders them.
+        let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+        for item in items {
+            let id = item["id"].as_str().unwrap_or_default();
+            let source = id.rsplit_once(':').map_or("", |(s, _)| s).to_string();
+            match groups.iter_mut().find(|(s, _)| *s == source) {
+                Some((_, g)) => g.push(item.clone()),
+                None => groups.push((source, vec![item.clone()])),
+            }
+        }
+        let ours: Vec<Entry> = groups
+            .iter()
+            .flat_map(|(_, g)| format(g, &style, "en-US").unwrap())
+            .collect();
+        let ours_by_id: HashMap<&str, &Entry> = ours.iter().map(|e| (e.id.as_str(), e)).collect();
+
+        // Bibliography: every entry either processor prints counts.
+        let mut ids: Vec<&str> = expected.iter().map(|(id, _, _)| id.as_str()).collect();
+        for e in &ours {
+            if !expected.iter().any(|(id, _, _)| *id == e.id) && !e.text.is_empty() {
+                ids.push(&e.id);
+            }
+        }
+        let mut same = 0;
+        let mut diffs = Vec::new();
+        for id in &ids {
+            let want = expected
+                .iter()
+                .find(|(i, _, _)| i == id)
+                .map_or("", |e| e.1.as_str());
+            let got = ours_by_id.get(id).map_or("", |e| e.text.as_str());
+            if want == got {
+                same += 1;
+            } else {
+                diffs.push((id.to_string(), want.to_string(), got.to_string()));
+            }
+        }
+        // Citations: of the items citeproc-js lists.
+        let mut cite_same = 0;
+        let mut cite_diffs = Vec::new();
+        for (id, _, want) in &expected {
+            let got = ours_by_id
+                .get(id.as_str())
+                .map_or("", |e| e.citation.as_str());
+            if want == got {
+                cite_same += 1;
+            } else {
+                cite_diffs.push((id.clone(), want.clone(), got.to_string()));
+            }
+        }
+        let order_expected: Vec<&str> = expected.iter().map(|e| e.0.as_str()).collect();
+        let order_ours: Vec<&str> = ours
+            .iter()
+            .map(|e| e.id.as_str())
+            .filter(|id| order_expected.contains(id))
+            .collect();
+        let rates = Rates {
+            bibliography: same as f64 / ids.len().max(1) as f64,
+            citation: cite_same as f64 / expected.len().max(1) as f64,
+            order: order_expected == order_ours,
+        };
+        if report {
+            println!(
+                "\n=== {name}: bibliography {same}/{} identical ({:.1}%), citations {cite_same}/{} ({:.1}%), order {}",
+                ids.len(),
+                rates.bibliography * 100.0,
+                expected.len(),
+                rates.citation * 100.0,
+                if rates.order { "same" } else { "DIFFERENT" }
+            );
+            for (id, want, got) in &diffs {
+                println!(
+                    "--- {id}\n citeproc-js: {want}\n citris:      {got}\n{}",
+                    caret(want, got)
+                );
+            }
+            for (id, want, got) in &cite_diffs {
+                println!(
+                    "--- cite {id}\n citeproc-js: {want}\n citris:      {got}\n{}",
+                    caret(want, got)
+                );
+            }
+        }
+        rates
+    }
+
+    /// Fails when a style's match rate drops below the one recorded in
+    /// tests/conformance/ratchet.json. `CONFORMANCE_REPORT=1` prints every
+    /// difference; `CONFORMANCE_UPDATE=1` records the measured rates.
+    #[test]
+    fn conformance_with_citeproc_js() {
+        let items: Vec<Value> = read_json(&dir().join("corpus.json"))
+            .as_array()
+            .unwrap()
+            .clone();
+        let report = std::env::var_os("CONFORMANCE_REPORT").is_some();
+        let ratchet_path = dir().join("ratchet.json");
+        let ratchet = read_json(&ratchet_path);
+        let mut measured = BTreeMap::new();
+        let mut failures = Vec::new();
+        let mut summary = String::new();
+        for s in bundled_styles() {
+            let r = measure(s.name, &items, report);
+            summary.push_str(&format!(
+                "{:20} bibliography {:5.1}%  citations {:5.1}%  order {}\n",
+                s.name,
+                r.bibliography * 100.0,
+                r.citation * 100.0,
+                if r.order { "same" } else { "different" }
+            ));
+            for (what, rate) in [("bibliography", r.bibliography), ("citation", r.citation)] {
+                let floor = ratchet[s.name][what].as_f64().unwrap_or(0.0);
+                if rate + 1e-9 < floor {
+                    failures.push(format!(
+                        "{} {what}: {:.1}% < ratchet {:.1}%",
+                        s.name,
+                        rate * 100.0,
+                        floor * 100.0
+                    ));
+                }
+            }
+            measured.insert(
+                s.name.to_string(),
+                json!({
+                    "bibliography": (r.bibliography * 1000.0).floor() / 1000.0,
+                    "citation": (r.citation * 1000.0).floor() / 1000.0,
+                }),
+            );
+        }
+        println!(
+            "\nconformance with citeproc-js over {} items (en-US):\n{summary}",
+            items.len()
+        );
+        if std::env::var_os("CONFORMANCE_UPDATE").is_some() {
+            std::fs::write(
+                &ratchet_path,
+                serde_json::to_string_pretty(&measured).unwrap() + "\n",
+            )
+            .unwrap();
+        }
+        assert!(
+            failures.is_empty(),
+            "conformance dropped:\n{}",
+            failures.join("\n")
+        );
+    }
+}
