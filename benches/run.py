@@ -734,8 +734,9 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     # summary, issue-5 style
     L.append("## Summary")
     L.append("")
-    L.append("Median wall time (MB/s; peak RSS). `× citris` is the tool's time over citris' time "
-             "for the same operation on the same file.")
+    L.append("Median wall time (MB/s from the wall time; user+system cpu time; peak RSS). "
+             "`× citris` is the tool's wall time over citris' for the same operation on the same "
+             "file.")
     L.append("")
     L.append("| tool, operation, corpus | " + " | ".join(
         "%s records" % fmt_count(SIZES[s]) for s in sizes) + " |")
@@ -921,7 +922,8 @@ def summary_cell(r, corpus, rat):
     if r.status != "ok":
         return r.note if len(r.note) < 90 else r.note[:87] + "…"
     w = r.wall
-    s = "%s (%s MB/s; %s)" % (fmt_time(w), fmt_rate(nbytes / 1e6 / w, "").strip(), fmt_mb(r.peak_rss))
+    s = "%s (%s MB/s; cpu %s; %s)" % (fmt_time(w), fmt_rate(nbytes / 1e6 / w, "").strip(),
+                                       fmt_time(r.cpu_med), fmt_mb(r.peak_rss))
     if rat:
         s += ", %s citris" % rat
     return s
