@@ -616,7 +616,13 @@ def main():
     ap.add_argument("--no-check", action="store_true", help="skip the 50-record check")
     ap.add_argument("--out", default=os.path.join(BENCH, "RESULTS.md"))
     ap.add_argument("--command", default="", help="the command line to quote in the results")
+    ap.add_argument("--render-from", default="", metavar="JSON",
+                    help="measure nothing: redo the Markdown (--out) from an earlier run's "
+                         "benches/data/results.json")
     args = ap.parse_args()
+    if args.render_from:
+        render_from(args.render_from, args.out)
+        return
     args.apa_sizes = [s for s in args.apa_sizes.split(",") if s]
     args.cjs_apa_sizes = [s for s in args.cjs_apa_sizes.split(",") if s]
     sizes = [s for s in args.sizes.split(",") if s]
@@ -681,14 +687,15 @@ def main():
                 load_start, load_end, loads_seen)
     with open(args.out, "w") as f:
         f.write(md)
-    dump_json(os.path.join(DATA, "results.json"), results, corpora, sizes)
+    dump_json(os.path.join(DATA, "results.json"), args, sizes, jobs, results, corpora, notes,
+              problems, versions, started, finished, load_start, load_end, loads_seen)
     print()
     print(md)
     print("written to %s" % os.path.relpath(args.out, ROOT))
 
 
 def render(args, sizes, jobs, results, corpora, notes, problems, versions, started, finished,
-           load_start, load_end, loads_seen):
+           load_start, load_end, loads_seen, machine=None):
     L = []
     cmd = args.command or ("python3 benches/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     L.append("# citris benchmark results")
@@ -697,7 +704,7 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     L.append("")
     L.append("- Command: `%s`" % cmd.strip())
     L.append("- When: %s to %s UTC" % (started.strftime("%Y-%m-%d %H:%M"), finished.strftime("%H:%M")))
-    L.append("- Machine: %s" % machine_description())
+    L.append("- Machine: %s" % (machine or machine_description()))
     if loads_seen:
         L.append("- Load (1-min average; the 2 cores are shared with other builds): %.2f / %.2f / %.2f "
                  "at the start, %.2f / %.2f / %.2f at the end; before the runs min %.2f, median %.2f, "
@@ -889,7 +896,9 @@ def render_targets(sizes, results, corpora):
     return L
 
 
-def dump_json(path, results, corpora, sizes):
+def dump_json(path, args, sizes, jobs, results, corpora, notes, problems, versions, started,
+              finished, load_start, load_end, loads_seen):
+    """Everything the table is made of, so that `--render-from` can redo the Markdown."""
     rows = []
     for (tool, op, size, variant), r in sorted(results.items()):
         nbytes, nrec = corpora[(size, variant)]
@@ -897,8 +906,44 @@ def dump_json(path, results, corpora, sizes):
                      "records": nrec, "status": r.status, "note": r.note, "walls": r.walls,
                      "cpu": r.cpu, "inner": r.inner, "rss_kb": r.rss, "loads": r.loads,
                      "entries": r.entries})
+    meta = {"command": args.command, "runs": args.runs, "runs_large": args.runs_large,
+            "timeout": args.timeout, "max_load": args.max_load, "max_wait": args.max_wait,
+            "sizes": sizes, "notes": notes, "problems": problems, "versions": versions,
+            "started": started.isoformat(), "finished": finished.isoformat(),
+            "load_start": list(load_start), "load_end": list(load_end), "loads_seen": loads_seen,
+            "machine": machine_description(),
+            "corpora": [[size, variant, nbytes, nrec]
+                        for (size, variant), (nbytes, nrec) in corpora.items()]}
+    jl = [{"tool": j["tool"], "op": j["op"], "variants": j["variants"], "vs": j.get("vs")}
+          for j in jobs]
     with open(path, "w") as f:
-        json.dump(rows, f, indent=1)
+        json.dump({"meta": meta, "jobs": jl, "rows": rows}, f, indent=1)
+
+
+def render_from(path, out):
+    """Re-render the Markdown of an earlier run from its JSON (benches/data/results.json)."""
+    with open(path) as f:
+        d = json.load(f)
+    m = d["meta"]
+    args = argparse.Namespace(command=m["command"], runs=m["runs"], runs_large=m["runs_large"],
+                              timeout=m["timeout"], max_load=m["max_load"], max_wait=m["max_wait"])
+    corpora = {(c[0], c[1]): (c[2], c[3]) for c in m["corpora"]}
+    jobs = [{"tool": j["tool"], "op": j["op"], "variants": j["variants"],
+             "vs": tuple(j["vs"]) if j["vs"] else None} for j in d["jobs"]]
+    results = {}
+    for row in d["rows"]:
+        r = Result()
+        r.walls, r.cpu, r.inner, r.rss, r.loads = (row["walls"], row["cpu"], row["inner"],
+                                                   row["rss_kb"], row["loads"])
+        r.status, r.note, r.entries = row["status"], row["note"], row["entries"]
+        results[(row["tool"], row["op"], row["size"], row["variant"])] = r
+    md = render(args, m["sizes"], jobs, results, corpora, m["notes"], m["problems"], m["versions"],
+                datetime.fromisoformat(m["started"]), datetime.fromisoformat(m["finished"]),
+                tuple(m["load_start"]), tuple(m["load_end"]), m["loads_seen"],
+                machine=m.get("machine"))
+    with open(out, "w") as f:
+        f.write(md)
+    print(md)
 
 
 OP_NAMES = {"bibtex": "RIS → BibTeX", "csl-json": "RIS → CSL-JSON", "parse": "parse only",
