@@ -590,3 +590,71 @@ fn other_encodings_come_out_as_utf8() {
         assert!(stdout(&o).contains("TI  - Café Ødegård\n"), "{}", show(&o));
     }
 }
+
+/// `format` prints the bibliography, one entry per line; the seed in APA reads as
+/// citeproc-js renders it.
+#[test]
+fn format_prints_the_seed_in_apa() {
+    let seed = fixture("collapsed-paste.ris");
+    let o = run(&["format", "--style", "apa", s(&seed)], None);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert_eq!(
+        stdout(&o).trim_end(),
+        "Rezaei, R., Esmaeili Gouvarchin Ghaleh, H., Farzanehpour, M., Dorostkar, R., Ranjbar, R., Bolandian, M., Mirzaei Nodooshan, M., & Ghorbani Alvanegh, A. (2021). Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy. Cancer Gene Therapy, 1–14. https://doi.org/10.1038/s41417-021-00359-9"
+    );
+    let html = run(&["format", "--output", "html", s(&seed)], None);
+    assert!(
+        stdout(&html).contains("<i>Cancer Gene Therapy</i>"),
+        "{}",
+        show(&html)
+    );
+    let many = run(
+        &[
+            "format",
+            "--style",
+            "ieee",
+            s(&fixture("reference-types.ris")),
+        ],
+        None,
+    );
+    assert_eq!(stdout(&many).lines().count(), 9, "{}", show(&many));
+    assert!(stdout(&many).starts_with("[1] "));
+}
+
+#[test]
+fn format_style_errors_are_clear() {
+    let seed = fixture("collapsed-paste.ris");
+    let o = run(&["format", "--style", "no-such-style", s(&seed)], None);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(stderr(&o).contains("bundled styles are"), "{}", show(&o));
+    let dir = TempDir::new("style");
+    let bad = dir.file(
+        "broken.csl",
+        b"<?xml version=\"1.0\"?>\n<style xmlns=\"http://purl.org/net/xbiblio/csl\">\n  <info>\n</style>\n",
+    );
+    let o = run(&["format", "--style", s(&bad), s(&seed)], None);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with(&format!("{}:", s(&bad))), "{err}");
+    assert!(err.contains("error:"), "{err}");
+}
+
+#[test]
+fn styles_lists_the_bundled_styles() {
+    let o = run(&["styles"], None);
+    assert_eq!(code(&o), 0);
+    for name in [
+        "apa",
+        "mla",
+        "chicago-author-date",
+        "chicago-notes",
+        "ieee",
+        "vancouver",
+        "harvard",
+        "nature",
+        "ama",
+        "acs",
+    ] {
+        assert!(stdout(&o).contains(name), "{name} missing:\n{}", stdout(&o));
+    }
+}
