@@ -614,6 +614,9 @@ def main():
     ap.add_argument("--max-wait", type=float, default=5,
                     help="... for at most this many seconds (before the first run of each job)")
     ap.add_argument("--no-check", action="store_true", help="skip the 50-record check")
+    ap.add_argument("--no-extrapolate", action="store_true",
+                    help="run a job at a larger size even when its time at a smaller size, "
+                         "scaled linearly, already passes --timeout")
     ap.add_argument("--out", default=os.path.join(BENCH, "RESULTS.md"))
     ap.add_argument("--command", default="", help="the command line to quote in the results")
     ap.add_argument("--render-from", default="", metavar="JSON",
@@ -671,6 +674,24 @@ def main():
                     r.note = "not run: did not finish a smaller file in %d s" % args.timeout
                     results[key] = r
                     continue
+                # Even at linear scaling from the largest smaller size measured, would it
+                # pass the timeout?  Then it cannot finish: say so instead of waiting.
+                prev = [s for s in sizes if SIZES[s] < SIZES[size]
+                        and results.get((job["tool"], job["op"], s, variant)) is not None
+                        and results[(job["tool"], job["op"], s, variant)].status == "ok"]
+                if prev and not args.no_extrapolate:
+                    p = prev[-1]
+                    pw = results[(job["tool"], job["op"], p, variant)].wall
+                    est = pw * SIZES[size] / SIZES[p]
+                    if est > args.timeout:
+                        r = Result()
+                        r.status = "skipped"
+                        r.note = ("not run: %s took %s, so %s would take ≥ %.0f s even if linear "
+                                  "(> %d s)" % (p, fmt_time(pw), size, est, args.timeout))
+                        results[key] = r
+                        print("== %s %s on %s (%s): %s" % (job["tool"], job["op"], size, variant,
+                                                         r.note), flush=True)
+                        continue
                 print("== %s %s on %s (%s), %d run(s)" % (job["tool"], job["op"], size, variant,
                                                          runs), flush=True)
                 r = measure(job, size, variant, runs, args.timeout, (args.max_load, args.max_wait))
