@@ -240,12 +240,7 @@ fn read_containers(
 ) {
     // Canonical tags before old-spec aliases, then table order: the same preference
     // the writer has (`table::tag_for`).
-    let rank = |row: &table::Row| {
-        (
-            !row.write,
-            table::TABLE.iter().position(|x| std::ptr::eq(x, row)),
-        )
-    };
+    let rank = |row: &table::Row| (!row.write, table::position(row));
     cands.sort_by_key(|(row, _)| rank(row));
     // First every value claims its own variable, then the leftovers are placed, so
     // that the result does not depend on which tags happen to come first.

@@ -248,9 +248,54 @@ pub static KNOWN_TAGS: &[&str] = &[
     "VO", "Y1", "Y2", "Y3",
 ];
 
+/// Slot of a two-character tag (letter, then letter or digit) in per-tag tables.
+fn slot(tag: &str) -> Option<usize> {
+    let b = tag.as_bytes();
+    if b.len() != 2 || !b[0].is_ascii_uppercase() {
+        return None;
+    }
+    let second = match b[1] {
+        c @ b'A'..=b'Z' => (c - b'A') as usize,
+        c @ b'0'..=b'9' => 26 + (c - b'0') as usize,
+        _ => return None,
+    };
+    Some((b[0] - b'A') as usize * 36 + second)
+}
+
+/// Per tag: whether it is known, and the indices of its rows in table order. Built
+/// once; the reader looks up every line of every record here.
+struct Index {
+    known: Vec<bool>,
+    rows: Vec<Vec<u16>>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut known = vec![false; 26 * 36];
+        for t in KNOWN_TAGS {
+            if let Some(i) = slot(t) {
+                known[i] = true;
+            }
+        }
+        let mut rows = vec![Vec::new(); 26 * 36];
+        for (n, r) in TABLE.iter().enumerate() {
+            if let Some(i) = slot(r.tag) {
+                rows[i].push(n as u16);
+            }
+        }
+        Index { known, rows }
+    })
+}
+
 /// True for tags in [`KNOWN_TAGS`].
 pub fn is_known_tag(tag: &str) -> bool {
-    tag.len() == 2 && KNOWN_TAGS.binary_search(&tag).is_ok()
+    slot(tag).is_some_and(|i| index().known[i])
+}
+
+/// Position of a row of [`TABLE`] (its priority: lower comes first).
+pub fn position(row: &Row) -> usize {
+    (row as *const Row as usize - TABLE.as_ptr() as usize) / std::mem::size_of::<Row>()
 }
 
 /// Old-spec tags read exactly like their 2011 successor, type-specific rows included
@@ -268,10 +313,11 @@ pub fn canonical(tag: &str) -> &str {
 
 /// The first row for (`ty`, `tag`).
 pub fn lookup(ty: &str, tag: &str) -> Option<&'static Row> {
-    let tag = canonical(tag);
-    TABLE
+    let i = slot(canonical(tag))?;
+    index().rows[i]
         .iter()
-        .find(|r| r.tag == tag && (r.types.is_empty() || r.types.contains(&ty)))
+        .map(|&n| &TABLE[n as usize])
+        .find(|r| r.types.is_empty() || r.types.contains(&ty))
 }
 
 /// The row whose tag the writer uses for variable `var` in a record of type `ty`: the
@@ -415,6 +461,16 @@ mod tests {
         let mut v = KNOWN_TAGS.to_vec();
         v.sort();
         assert_eq!(v, KNOWN_TAGS);
+    }
+
+    #[test]
+    fn position_is_the_index() {
+        for (n, r) in TABLE.iter().enumerate() {
+            assert_eq!(position(r), n);
+        }
+        assert!(
+            is_known_tag("TY") && is_known_tag("C8") && !is_known_tag("XY") && !is_known_tag("ty")
+        );
     }
 
     #[test]
