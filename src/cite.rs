@@ -1270,26 +1270,6 @@ pub(crate) fn sanitize(map: &Map<String, Value>) -> Map<String, Value> {
         if key == "id" {
             continue;
         }
-        // CSL 1.0.2 renamed `event` to `event-title`; citeproc-js reads
-        // either under both names, hayagriva only the one the style names.
-        if key == "event" || key == "event-title" {
-            let other = if key == "event" {
-                "event-title"
-            } else {
-                "event"
-            };
-            if let Some(v) = sanitize_scalar(value) {
-                let v = match v {
-                    Value::String(s) => Value::String(typographic_apostrophes(&s)),
-                    v => v,
-                };
-                if !map.contains_key(other) {
-                    out.insert(other.into(), v.clone());
-                }
-                out.insert(key.clone(), v);
-            }
-            continue;
-        }
         // Zotero's older name for `container-title-short`.
         if key == "journalAbbreviation" {
             if !map.contains_key("container-title-short") {
