@@ -914,7 +914,8 @@ fn presort_key(item: &Item) -> (String, i64, String) {
 ///
 /// * a delimiter before an element that rendered nothing: `(2019,)` → `(2019)`,
 ///   `BGS,.` → `BGS.`, `2013 ;83` → `2013;83`;
-/// * doubled punctuation: `Cows..”` → `Cows.”`, `False?.` → `False?`;
+/// * doubled punctuation: `Cows..”` → `Cows.”`, `False?.` → `False?`,
+///   `Engineering:.` → `Engineering:`;
 /// * doubled spaces.
 ///
 /// Works on the text leaves of the rendered tree (links are left alone), so
@@ -950,11 +951,13 @@ fn fix_punctuation(children: &mut ElemChildren) {
         let next = next_kept(&keep, i + 1).map(|j| chars[j].1);
         let prev = prev_kept(&keep, i).map(|j| chars[j].1);
         let drop = match c {
-            // A delimiter left before closing punctuation.
-            ',' | ';' | ':' => matches!(next, Some('.' | ')' | ']' | ',' | ';')),
-            // `..` but not an ellipsis; `?.` and `!.`.
+            // A comma left before closing punctuation. (A title ending in
+            // `:` or `;` keeps it, and the period after it goes.)
+            ',' => matches!(next, Some('.' | ')' | ']' | ',' | ';')),
+            ';' | ':' => matches!(next, Some(')' | ']' | ',' | ';')),
+            // `..` but not an ellipsis; `?.`, `!.`, `:.` and `;.`.
             '.' => {
-                matches!(prev, Some('?' | '!'))
+                matches!(prev, Some('?' | '!' | ':' | ';'))
                     || (prev == Some('.')
                         && next != Some('.')
                         && prev_kept(&keep, i)
