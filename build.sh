@@ -130,8 +130,8 @@ write_manifest() {
   (
     cd www
     files="$(find . -type f \
-      ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' \
-      ! -path './pkg/package.json' ! -path './pkg/README.md' ! -name '*.map' \
+      ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' ! -name sw-assets.js \
+      ! -name package.json ! -name README.md ! -name '*.map' \
       | sed 's|^\./||' | LC_ALL=C sort)"
     version="$(cat $files sw.js | sha256sum | cut -c1-16)"
     {
@@ -139,29 +139,59 @@ write_manifest() {
       printf '%s\n' "$files" | sed 's/.*/    "&",/' | sed '$ s/,$//'
       printf '  ]\n}\n'
     } > pkg/asset-manifest.json
+    printf '// Written by build.sh: what sw.js caches, and the version that names its cache.\nself.CITRIS_ASSETS = %s;\n' \
+      "$(tr -d '\n' < pkg/asset-manifest.json)" > pkg/sw-assets.js
   )
+}
+
+# wasm-pack into $1 (relative to the repo), extra cargo arguments after it; then wasm-opt.
+wasm_pack_build() {
+  local out="$1"; shift
+  say "wasm-pack build --target web --release --out-dir $out $*"
+  if [ $# -gt 0 ]; then
+    nice wasm-pack build --target web --release --out-dir "$out" --mode no-install -- "$@" || return 1
+  else
+    nice wasm-pack build --target web --release --out-dir "$out" --mode no-install || return 1
+  fi
+  rm -f "$out/.gitignore" "$out/package.json.bak"
+  if [ "${WASM_OPT:-1}" != 0 ]; then
+    local opt="$E2E/node_modules/.bin/wasm-opt"
+    [ -x "$opt" ] || die "wasm-opt is missing ($opt)"
+    say "wasm-opt -Oz $out/citris_bg.wasm (npm binaryen $("$opt" --version | awk '{print $3}'))"
+    nice "$opt" -Oz \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$out/citris_bg.wasm" -o "$out/citris_bg.wasm.opt" || return 1
+    mv "$out/citris_bg.wasm.opt" "$out/citris_bg.wasm" || return 1
+  fi
+}
+
+size_report() {
+  local f raw gz
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    raw="$(stat -c %s "$f")"
+    gz="$(gzip -9 -c "$f" | wc -c)"
+    say "$f: $raw bytes raw, $gz bytes gzip -9"
+  done
 }
 
 build_wasm() {
   ensure_build_tools
-  [ -n "${WASM_PACK_CACHE:-}" ] && mkdir -p "$WASM_PACK_CACHE"
-  say "wasm-pack build --target web --release --out-dir www/pkg"
-  nice wasm-pack build --target web --release --out-dir www/pkg --mode no-install
-  if [ "${WASM_OPT:-1}" != 0 ]; then
-    local opt="$E2E/node_modules/.bin/wasm-opt"
-    [ -x "$opt" ] || die "wasm-opt is missing ($opt)"
-    say "wasm-opt -Oz (npm binaryen $("$opt" --version | awk '{print $3}'))"
-    nice "$opt" -Oz \
-      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$OUT/citris_bg.wasm" -o "$OUT/citris_bg.wasm.opt"
-    mv "$OUT/citris_bg.wasm.opt" "$OUT/citris_bg.wasm"
+  if [ -n "${WASM_PACK_CACHE:-}" ]; then mkdir -p "$WASM_PACK_CACHE"; fi
+  rm -rf www/pkg
+  # The whole core (parser, writers and, with the `cite` feature, the CSL formatter).
+  wasm_pack_build www/pkg
+  # Without the formatter: small, so that the page converts while the formatter loads.
+  # Optional: if it does not build (a binding not behind the feature), the page uses www/pkg alone.
+  if grep -q '^cite *=' Cargo.toml; then
+    if ! (wasm_pack_build www/pkg/lite --no-default-features); then
+      say "warning: the module without the formatter did not build; the page loads www/pkg only"
+      rm -rf www/pkg/lite
+    fi
   fi
   write_manifest
-  local raw gz
-  raw="$(stat -c %s "$OUT/citris_bg.wasm")"
-  gz="$(gzip -9 -c "$OUT/citris_bg.wasm" | wc -c)"
-  say "www/pkg/citris_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
+  size_report www/pkg/citris_bg.wasm www/pkg/citris.js www/pkg/lite/citris_bg.wasm www/pkg/lite/citris.js
 }
 
 free_port() {

@@ -254,6 +254,10 @@ def run_once(cmd, out_path, err_path, timeout, env=None):
     return ("ok" if rc == 0 else "failed"), wall, rss, cpu, rc
 
 
+def md_escape(s):
+    return s.replace("|", "\\|")
+
+
 def first_error_line(err_path):
     try:
         with open(err_path, "rb") as f:
@@ -272,8 +276,8 @@ def first_error_line(err_path):
                 pick = lines[-1]
             elif idx + 1 < len(lines) and (len(pick) < 60 or pick.endswith(":")):
                 pick = pick + " " + lines[idx + 1]
-            return pick[:160]
-    return lines[0][:160] if lines else ""
+            return md_escape(pick[:160])
+    return md_escape(lines[0][:160]) if lines else ""
 
 
 def inner_ms(err_path):
@@ -299,7 +303,8 @@ def measure(job, size, variant, runs, timeout, calm):
     err_path = os.path.join(OUTDIR, tag + ".err")
     cmd = job["cmd"](path)
     for i in range(runs):
-        res.loads.append(wait_calm(*calm))
+        # wait for calm before the first run of a job only; later runs follow at once
+        res.loads.append(wait_calm(*calm) if i == 0 else load1())
         status, wall, rss, cpu, rc = run_once(cmd, out_path, err_path, timeout, job.get("env"))
         if status == "timeout":
             res.status = "timeout"
@@ -606,11 +611,21 @@ def main():
     ap.add_argument("--cjs-apa-sizes", default="1k", help="sizes for citation.js APA")
     ap.add_argument("--max-load", type=float, default=1.5,
                     help="before each run, wait until the 1-min load is below this ...")
-    ap.add_argument("--max-wait", type=float, default=20, help="... for at most this many seconds")
+    ap.add_argument("--max-wait", type=float, default=5,
+                    help="... for at most this many seconds (before the first run of each job)")
     ap.add_argument("--no-check", action="store_true", help="skip the 50-record check")
+    ap.add_argument("--no-extrapolate", action="store_true",
+                    help="run a job at a larger size even when its time at a smaller size, "
+                         "scaled linearly, already passes --timeout")
     ap.add_argument("--out", default=os.path.join(BENCH, "RESULTS.md"))
     ap.add_argument("--command", default="", help="the command line to quote in the results")
+    ap.add_argument("--render-from", default="", metavar="JSON",
+                    help="measure nothing: redo the Markdown (--out) from an earlier run's "
+                         "benches/data/results.json")
     args = ap.parse_args()
+    if args.render_from:
+        render_from(args.render_from, args.out)
+        return
     args.apa_sizes = [s for s in args.apa_sizes.split(",") if s]
     args.cjs_apa_sizes = [s for s in args.cjs_apa_sizes.split(",") if s]
     sizes = [s for s in args.sizes.split(",") if s]
@@ -659,6 +674,24 @@ def main():
                     r.note = "not run: did not finish a smaller file in %d s" % args.timeout
                     results[key] = r
                     continue
+                # Even at linear scaling from the largest smaller size measured, would it
+                # pass the timeout?  Then it cannot finish: say so instead of waiting.
+                prev = [s for s in sizes if SIZES[s] < SIZES[size]
+                        and results.get((job["tool"], job["op"], s, variant)) is not None
+                        and results[(job["tool"], job["op"], s, variant)].status == "ok"]
+                if prev and not args.no_extrapolate:
+                    p = prev[-1]
+                    pw = results[(job["tool"], job["op"], p, variant)].wall
+                    est = pw * SIZES[size] / SIZES[p]
+                    if est > args.timeout:
+                        r = Result()
+                        r.status = "skipped"
+                        r.note = ("not run: %s took %s, so %s would take ≥ %.0f s even if linear "
+                                  "(> %d s)" % (p, fmt_time(pw), size, est, args.timeout))
+                        results[key] = r
+                        print("== %s %s on %s (%s): %s" % (job["tool"], job["op"], size, variant,
+                                                         r.note), flush=True)
+                        continue
                 print("== %s %s on %s (%s), %d run(s)" % (job["tool"], job["op"], size, variant,
                                                          runs), flush=True)
                 r = measure(job, size, variant, runs, args.timeout, (args.max_load, args.max_wait))
@@ -675,13 +708,15 @@ def main():
                 load_start, load_end, loads_seen)
     with open(args.out, "w") as f:
         f.write(md)
+    dump_json(os.path.join(DATA, "results.json"), args, sizes, jobs, results, corpora, notes,
+              problems, versions, started, finished, load_start, load_end, loads_seen)
     print()
     print(md)
     print("written to %s" % os.path.relpath(args.out, ROOT))
 
 
 def render(args, sizes, jobs, results, corpora, notes, problems, versions, started, finished,
-           load_start, load_end, loads_seen):
+           load_start, load_end, loads_seen, machine=None):
     L = []
     cmd = args.command or ("python3 benches/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     L.append("# citris benchmark results")
@@ -690,11 +725,11 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     L.append("")
     L.append("- Command: `%s`" % cmd.strip())
     L.append("- When: %s to %s UTC" % (started.strftime("%Y-%m-%d %H:%M"), finished.strftime("%H:%M")))
-    L.append("- Machine: %s" % machine_description())
+    L.append("- Machine: %s" % (machine or machine_description()))
     if loads_seen:
         L.append("- Load (1-min average; the 2 cores are shared with other builds): %.2f / %.2f / %.2f "
                  "at the start, %.2f / %.2f / %.2f at the end; before the runs min %.2f, median %.2f, "
-                 "max %.2f. Each run waited up to %.0f s for the load to fall below %.1f; compare "
+                 "max %.2f. Each job waited up to %.0f s for the load to fall below %.1f; compare "
                  "`cpu` with `wall` to see where a run was slowed by other work."
                  % (load_start + load_end + (min(loads_seen), statistics.median(loads_seen),
                                              max(loads_seen), args.max_wait, args.max_load)))
@@ -727,8 +762,9 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     # summary, issue-5 style
     L.append("## Summary")
     L.append("")
-    L.append("Median wall time (MB/s; peak RSS). `× citris` is the tool's time over citris' time "
-             "for the same operation on the same file.")
+    L.append("Median wall time (MB/s from the wall time; user+system cpu time; peak RSS). "
+             "`× citris` is the tool's wall time over citris' for the same operation on the same "
+             "file.")
     L.append("")
     L.append("| tool, operation, corpus | " + " | ".join(
         "%s records" % fmt_count(SIZES[s]) for s in sizes) + " |")
@@ -753,6 +789,7 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     L.append("")
 
     # details
+    L.extend(render_targets(sizes, results, corpora))
     L.append("## Details")
     L.append("")
     L.append("| corpus | tool | operation | wall (median) | cpu | inner | MB/s | records/s | peak RSS "
@@ -805,6 +842,131 @@ def render(args, sizes, jobs, results, corpora, notes, problems, versions, start
     return "\n".join(L)
 
 
+def render_targets(sizes, results, corpora):
+    """Issue 5's targets, checked against this run."""
+    L = ["## Targets of issue 5 on this run", ""]
+    L.append("| target | measured | met |")
+    L.append("| --- | --- | --- |")
+
+    def ok(key):
+        r = results.get(key)
+        return r if r is not None and r.status == "ok" and r.wall else None
+
+    def row(target, measured, met):
+        L.append("| %s | %s | %s |" % (target, measured, {True: "yes", False: "**no**",
+                                                          None: "—"}[met]))
+
+    big = [s for s in ("100k", "10k", "1k") if s in sizes]
+    for op, goal in (("parse", 600.0), ("bibtex", 300.0), ("csl-json", 300.0)):
+        for size in big[:1]:
+            r = ok(("citris", op, size, "real"))
+            if r:
+                nbytes = corpora[(size, "real")][0]
+                rate = nbytes / 1e6 / r.wall
+                row("native %s ≥ %.0f MB/s (%s, `real`)" % (OP_NAMES[op], goal, size),
+                    "%.0f MB/s (%s)" % (rate, fmt_time(r.wall)), rate >= goal)
+    for size in big[:1]:
+        worst = None
+        for op in ("parse", "bibtex", "csl-json"):
+            r = ok(("citris", op, size, "real"))
+            if r and r.peak_rss:
+                ratio_mem = r.peak_rss * 1024.0 / corpora[(size, "real")][0]
+                if worst is None or ratio_mem > worst[0]:
+                    worst = (ratio_mem, op, r.peak_rss)
+        if worst:
+            row("native peak memory ≤ 3× the input (%s)" % size,
+                "%.1f× (%s, %s)" % (worst[0], OP_NAMES[worst[1]], fmt_mb(worst[2])), worst[0] <= 3.0)
+    if "10k" in sizes and "100k" in sizes:
+        for op in ("parse", "bibtex", "csl-json"):
+            a, b = ok(("citris", op, "10k", "real")), ok(("citris", op, "100k", "real"))
+            if a and b:
+                f = b.wall / a.wall
+                row("linear: 100k ≤ 11× 10k (%s)" % OP_NAMES[op], "%.1f×" % f, f <= 11.0)
+    # ≥ 20× the fastest peer, per operation and size, on the same file
+    for op in ("bibtex", "parse", "apa"):
+        for size in sizes:
+            best = None
+            for (tool, top, tsize, variant), r in results.items():
+                if top != op or tsize != size or tool.startswith("citris") or tool.startswith("cat"):
+                    continue
+                c = ok(("citris", op, size, variant))
+                if r.status == "ok" and c:
+                    sp = r.wall / c.wall
+                    if best is None or sp < best[0]:
+                        best = (sp, tool, variant)
+            if best:
+                row("≥ 20× the fastest peer, %s, %s" % (OP_NAMES[op], size),
+                    "%.1f× (vs %s on `%s`)" % best, best[0] >= 20.0)
+    r = None
+    for size in big[:1]:
+        for op in ("bibtex", "csl-json"):
+            w, n = ok(("citris wasm (Node)", op, size, "real")), ok(("citris", op, size, "real"))
+            if w and n:
+                t = w.inner_med or w.wall
+                row("wasm within 2× native, %s, %s (Node, `convert` call)" % (OP_NAMES[op], size),
+                    "%.1f× (%s vs %s)" % (t / n.wall, fmt_time(t), fmt_time(n.wall)),
+                    t / n.wall <= 2.0)
+    a = ok(("citris", "apa", "10k", "real"))
+    if a:
+        row("10,000 references in APA in < 2 s natively", fmt_time(a.wall), a.wall < 2.0)
+    else:
+        row("10,000 references in APA in < 2 s natively", "not measured (no `citris format`)", None)
+    L.append("")
+    L.append("Walls here include process start-up; on a loaded machine they are upper bounds.")
+    L.append("")
+    return L
+
+
+def dump_json(path, args, sizes, jobs, results, corpora, notes, problems, versions, started,
+              finished, load_start, load_end, loads_seen):
+    """Everything the table is made of, so that `--render-from` can redo the Markdown."""
+    rows = []
+    for (tool, op, size, variant), r in sorted(results.items()):
+        nbytes, nrec = corpora[(size, variant)]
+        rows.append({"tool": tool, "op": op, "size": size, "variant": variant, "bytes": nbytes,
+                     "records": nrec, "status": r.status, "note": r.note, "walls": r.walls,
+                     "cpu": r.cpu, "inner": r.inner, "rss_kb": r.rss, "loads": r.loads,
+                     "entries": r.entries})
+    meta = {"command": args.command, "runs": args.runs, "runs_large": args.runs_large,
+            "timeout": args.timeout, "max_load": args.max_load, "max_wait": args.max_wait,
+            "sizes": sizes, "notes": notes, "problems": problems, "versions": versions,
+            "started": started.isoformat(), "finished": finished.isoformat(),
+            "load_start": list(load_start), "load_end": list(load_end), "loads_seen": loads_seen,
+            "machine": machine_description(),
+            "corpora": [[size, variant, nbytes, nrec]
+                        for (size, variant), (nbytes, nrec) in corpora.items()]}
+    jl = [{"tool": j["tool"], "op": j["op"], "variants": j["variants"], "vs": j.get("vs")}
+          for j in jobs]
+    with open(path, "w") as f:
+        json.dump({"meta": meta, "jobs": jl, "rows": rows}, f, indent=1)
+
+
+def render_from(path, out):
+    """Re-render the Markdown of an earlier run from its JSON (benches/data/results.json)."""
+    with open(path) as f:
+        d = json.load(f)
+    m = d["meta"]
+    args = argparse.Namespace(command=m["command"], runs=m["runs"], runs_large=m["runs_large"],
+                              timeout=m["timeout"], max_load=m["max_load"], max_wait=m["max_wait"])
+    corpora = {(c[0], c[1]): (c[2], c[3]) for c in m["corpora"]}
+    jobs = [{"tool": j["tool"], "op": j["op"], "variants": j["variants"],
+             "vs": tuple(j["vs"]) if j["vs"] else None} for j in d["jobs"]]
+    results = {}
+    for row in d["rows"]:
+        r = Result()
+        r.walls, r.cpu, r.inner, r.rss, r.loads = (row["walls"], row["cpu"], row["inner"],
+                                                   row["rss_kb"], row["loads"])
+        r.status, r.note, r.entries = row["status"], row["note"], row["entries"]
+        results[(row["tool"], row["op"], row["size"], row["variant"])] = r
+    md = render(args, m["sizes"], jobs, results, corpora, m["notes"], m["problems"], m["versions"],
+                datetime.fromisoformat(m["started"]), datetime.fromisoformat(m["finished"]),
+                tuple(m["load_start"]), tuple(m["load_end"]), m["loads_seen"],
+                machine=m.get("machine"))
+    with open(out, "w") as f:
+        f.write(md)
+    print(md)
+
+
 OP_NAMES = {"bibtex": "RIS → BibTeX", "csl-json": "RIS → CSL-JSON", "parse": "parse only",
             "apa": "APA bibliography", "cat": "read (`cat`)"}
 
@@ -826,7 +988,8 @@ def summary_cell(r, corpus, rat):
     if r.status != "ok":
         return r.note if len(r.note) < 90 else r.note[:87] + "…"
     w = r.wall
-    s = "%s (%s MB/s; %s)" % (fmt_time(w), fmt_rate(nbytes / 1e6 / w, "").strip(), fmt_mb(r.peak_rss))
+    s = "%s (%s MB/s; cpu %s; %s)" % (fmt_time(w), fmt_rate(nbytes / 1e6 / w, "").strip(),
+                                       fmt_time(r.cpu_med), fmt_mb(r.peak_rss))
     if rat:
         s += ", %s citris" % rat
     return s

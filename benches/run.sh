@@ -94,4 +94,8 @@ if [ "${CITRIS_BENCH_NO_BUILD:-0}" != 1 ] && [ "${CITRIS_BENCH_NO_WASM:-0}" != 1
 fi
 
 cd "$root"
-exec python3 "$here/run.py" --command "benches/run.sh $*" "$@"
+cmdline="benches/run.sh $*"
+for v in CITRIS_BENCH_NO_WASM CITRIS_BENCH_NO_BUILD; do
+  if [ -n "${!v:-}" ]; then cmdline="$v=${!v} $cmdline"; fi
+done
+exec python3 "$here/run.py" --command "$cmdline" "$@"

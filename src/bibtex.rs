@@ -78,6 +78,7 @@ fn is_masters(r: &Reference) -> bool {
 struct Entry<'a, W: Write> {
     out: &'a mut W,
     opts: BibOptions,
+    out_fields: usize,
 }
 
 impl<W: Write> Entry<'_, W> {
@@ -85,6 +86,7 @@ impl<W: Write> Entry<'_, W> {
         if value.trim().is_empty() {
             return Ok(());
         }
+        self.out_fields += 1;
         write!(self.out, ",\n  {name} = {{")?;
         escape(value.trim(), self.opts.latex_accents, false, self.out)?;
         self.out.write_char('}')
@@ -94,6 +96,7 @@ impl<W: Write> Entry<'_, W> {
         if value.trim().is_empty() {
             return Ok(());
         }
+        self.out_fields += 1;
         write!(self.out, ",\n  {name} = {{")?;
         escape(value.trim(), self.opts.latex_accents, true, self.out)?;
         self.out.write_char('}')
@@ -106,6 +109,7 @@ impl<W: Write> Entry<'_, W> {
         if value.trim().is_empty() {
             return Ok(());
         }
+        self.out_fields += 1;
         write!(self.out, ",\n  {name} = {{")?;
         for c in value.trim().chars() {
             match c {
@@ -120,6 +124,7 @@ impl<W: Write> Entry<'_, W> {
     }
 
     fn raw(&mut self, name: &str, value: &str) -> fmt::Result {
+        self.out_fields += 1;
         write!(self.out, ",\n  {name} = {value}")
     }
 
@@ -127,6 +132,7 @@ impl<W: Write> Entry<'_, W> {
         if names.is_empty() {
             return Ok(());
         }
+        self.out_fields += 1;
         write!(self.out, ",\n  {name} = {{")?;
         for (i, n) in names.iter().enumerate() {
             if i > 0 {
@@ -140,24 +146,38 @@ impl<W: Write> Entry<'_, W> {
                 continue;
             }
             let fam = n.full_family();
-            let fam = if fam.contains(" and ") || fam.contains(',') {
+            // Braces keep a family name one unit where BibTeX would split it: at " and ",
+            // at a comma, or at spaces when no given name follows ("A ß" alone would
+            // read as given "A", family "ß").
+            let lone = n.full_given().is_empty()
+                && n.suffix.is_empty()
+                && fam.contains(char::is_whitespace);
+            let fam = if lone || splits_names(&fam) || fam.contains(',') {
                 format!("{{{fam}}}")
             } else {
                 fam
             };
             escape_name(&fam, self.opts.latex_accents, self.out)?;
-            if !n.suffix.is_empty() {
+            for part in [n.suffix.clone(), n.full_given()] {
+                if part.is_empty() {
+                    continue;
+                }
                 self.out.write_str(", ")?;
-                escape_name(&n.suffix, self.opts.latex_accents, self.out)?;
-            }
-            let given = n.full_given();
-            if !given.is_empty() {
-                self.out.write_str(", ")?;
-                escape_name(&given, self.opts.latex_accents, self.out)?;
+                let part = if splits_names(&part) || part.contains(',') {
+                    format!("{{{part}}}")
+                } else {
+                    part
+                };
+                escape_name(&part, self.opts.latex_accents, self.out)?;
             }
         }
         self.out.write_char('}')
     }
+}
+
+/// BibTeX separates names at the word `and` wherever it stands, in any case.
+fn splits_names(s: &str) -> bool {
+    s.split_whitespace().any(|w| w.eq_ignore_ascii_case("and"))
 }
 
 fn escape_name(s: &str, accents: bool, out: &mut impl Write) -> fmt::Result {
@@ -181,7 +201,11 @@ pub fn write_entry(
     let bl = dialect == Dialect::Biblatex;
     let ty = entry_type(r, dialect);
     write!(out, "@{ty}{{{key}")?;
-    let mut e = Entry { out, opts };
+    let mut e = Entry {
+        out,
+        opts,
+        out_fields: 0,
+    };
     let t = r.item_type;
 
     // Names
@@ -343,6 +367,10 @@ pub fn write_entry(
     }
     for x in &r.extra {
         e.field(&format!("ris-{}", x.tag.to_ascii_lowercase()), &x.value)?;
+    }
+    if e.out_fields == 0 {
+        // `@article{key}` is valid BibTeX but not biblatex/biber input: keep the comma.
+        e.out.write_char(',')?;
     }
     e.out.write_str("\n}\n")
 }

@@ -85,11 +85,12 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             diagnostics,
         };
     }
-    // Not UTF-8. If most of it is UTF-8 and only a few bytes are broken, the file
-    // is UTF-8 with damage, not Windows-1252: decoding it as 1252 would garble every
-    // accented letter. Count valid multi-byte sequences to tell them apart.
-    let (valid_multibyte, invalid) = utf8_stats(bytes);
-    if valid_multibyte > invalid * 4 {
+    // Not UTF-8. The first non-ASCII character decides: when it is well-formed UTF-8
+    // the file is UTF-8 with damage further on (decoding it as 1252 would garble every
+    // accent); when it is not, the file is Windows-1252. Deciding by the first one,
+    // not by counting over the whole file, lets the streaming reader
+    // (`crate::stream`) make the same choice chunk by chunk.
+    if first_non_ascii_is_utf8(bytes) {
         let (t, _) = UTF_8.decode_without_bom_handling(bytes);
         diagnostics.push(replaced_warning("UTF-8"));
         return Decoded {
@@ -144,29 +145,15 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// Counts well-formed multi-byte UTF-8 sequences and invalid bytes.
-fn utf8_stats(mut bytes: &[u8]) -> (usize, usize) {
-    let (mut valid, mut invalid) = (0usize, 0usize);
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => {
-                valid += s.chars().filter(|c| c.len_utf8() > 1).count();
-                return (valid, invalid);
-            }
-            Err(e) => {
-                let good = e.valid_up_to();
-                // SAFETY-free: from_utf8 told us this prefix is valid.
-                if let Ok(s) = std::str::from_utf8(&bytes[..good]) {
-                    valid += s.chars().filter(|c| c.len_utf8() > 1).count();
-                }
-                invalid += 1;
-                let skip = e.error_len().unwrap_or(bytes.len() - good);
-                bytes = &bytes[good + skip.max(1).min(bytes.len() - good)..];
-                if bytes.is_empty() {
-                    return (valid, invalid);
-                }
-            }
-        }
+/// True when the first byte ≥ 0x80 starts a well-formed UTF-8 sequence.
+pub fn first_non_ascii_is_utf8(bytes: &[u8]) -> bool {
+    let Some(i) = bytes.iter().position(|b| *b >= 0x80) else {
+        return true;
+    };
+    let tail = &bytes[i..bytes.len().min(i + 4)];
+    match std::str::from_utf8(tail) {
+        Ok(_) => true,
+        Err(e) => e.valid_up_to() > 0,
     }
 }
 

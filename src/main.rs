@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! citris convert --to <bibtex|biblatex|csl-json|ris> [-o FILE] [--latex-accents] [--quiet] [--verbose] [FILE...]
+//! citris format --style <name|FILE.csl> [--locale en-US] [--output text|html|markdown] [FILE...]
+//! citris styles
 //! citris check [FILE...]
 //! ```
 //! Reads the files, or standard input when none or `-` is given. Diagnostics go to
@@ -18,6 +20,9 @@ citris: convert RIS citations
 
 usage:
   citris convert --to <bibtex|biblatex|csl-json|ris> [-o FILE] [options] [FILE...]
+  citris format [--style NAME|FILE.csl] [--locale LOCALE] [--output text|html|markdown] [-o FILE] [FILE...]
+                                        formatted bibliography, one entry per line (default style apa)
+  citris styles                         list the bundled styles and locales
   citris check [options] [FILE...]      read only: count records, report problems
   citris --help | --version
 
@@ -25,7 +30,10 @@ Reads the FILEs, or standard input when none or '-' is given.
 
 options:
   -t, --to FORMAT       output format: bibtex, biblatex, csl-json, ris
-  -o, --output FILE     write to FILE instead of standard output
+  -o FILE               write to FILE instead of standard output (convert, format)
+  -s, --style S         format: a bundled style name (see 'citris styles') or a .csl file
+  -l, --locale L        format: en-US, en-GB, de-DE, fr-FR, es-ES (default: the style's)
+      --output MODE     format: text (default), html or markdown; convert: same as -o FILE
       --latex-accents   BibTeX/BibLaTeX: write accents as LaTeX commands ({\\\"u}) instead of UTF-8
   -q, --quiet           print errors only
   -v, --verbose         also print informational notes (encoding, unmapped tags kept)
@@ -37,6 +45,9 @@ struct Args {
     command: String,
     to: Option<Format>,
     output: Option<String>,
+    style: Option<String>,
+    locale: String,
+    mode: Option<String>,
     files: Vec<String>,
     quiet: bool,
     verbose: bool,
@@ -54,6 +65,9 @@ fn parse_args() -> Result<Args, String> {
         command: String::new(),
         to: None,
         output: None,
+        style: None,
+        locale: String::new(),
+        mode: None,
         files: Vec::new(),
         quiet: false,
         verbose: false,
@@ -89,7 +103,19 @@ fn parse_args() -> Result<Args, String> {
                     format!("unknown format '{v}' (expected bibtex, biblatex, csl-json or ris)")
                 })?);
             }
-            "-o" | "--output" => a.output = Some(value("--output")?),
+            "-o" => a.output = Some(value("-o")?),
+            // `--output` names a file for convert (the documented contract) and the
+            // output mode for format (`--output html`).
+            "--output" => {
+                let v = value("--output")?;
+                if matches!(v.as_str(), "text" | "html" | "markdown" | "md") {
+                    a.mode = Some(v);
+                } else {
+                    a.output = Some(v);
+                }
+            }
+            "-s" | "--style" => a.style = Some(value("--style")?),
+            "-l" | "--locale" => a.locale = value("--locale")?,
             "-q" | "--quiet" => a.quiet = true,
             "-v" | "--verbose" => a.verbose = true,
             "--latex-accents" => a.opts.latex_accents = true,
@@ -114,10 +140,19 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "convert" => match args.to {
-            Some(f) => run(&args, Some(f)),
+            Some(f) => run(&args, Job::Convert(f)),
             None => usage_error("convert needs --to <bibtex|biblatex|csl-json|ris>"),
         },
-        "check" => run(&args, None),
+        "check" => run(&args, Job::Check),
+        #[cfg(feature = "cite")]
+        "format" => match load_style(&args) {
+            Ok(style) => run(&args, Job::Format(style)),
+            Err(code) => code,
+        },
+        "styles" => {
+            list_styles();
+            ExitCode::SUCCESS
+        }
         "" => usage_error("missing command (convert or check)"),
         other => usage_error(&format!("unknown command '{other}'")),
     }
@@ -138,7 +173,56 @@ fn print_diag(name: &str, d: &Diagnostic, args: &Args, err: &mut impl Write) {
     }
 }
 
-fn run(args: &Args, format: Option<Format>) -> ExitCode {
+/// What `run` produces from the references it reads.
+enum Job {
+    Check,
+    Convert(Format),
+    #[cfg(feature = "cite")]
+    Format(citris::cite::Style),
+}
+
+#[cfg(feature = "cite")]
+fn list_styles() {
+    println!("bundled styles (citris format --style NAME):");
+    for s in citris::cite::bundled_styles() {
+        println!("  {:<20} {}", s.name, s.title);
+    }
+    println!(
+        "locales (--locale): {}",
+        citris::cite::bundled_locales().join(", ")
+    );
+    println!("any other CSL 1.0.2 style: --style path/to/style.csl");
+}
+
+#[cfg(not(feature = "cite"))]
+fn list_styles() {
+    println!("this build of citris has no formatter (built without the 'cite' feature)");
+}
+
+/// Loads the `--style` of `format`: a bundled name, or a `.csl` file. Exit 2 for an
+/// unknown name, 1 for a file that cannot be read or is not a usable style.
+#[cfg(feature = "cite")]
+fn load_style(args: &Args) -> Result<citris::cite::Style, ExitCode> {
+    use citris::cite::Style;
+    let spec = args.style.clone().unwrap_or_else(|| "apa".into());
+    let is_file = spec.ends_with(".csl") || spec.ends_with(".xml") || spec.contains('/');
+    if !is_file {
+        return Style::bundled(&spec).map_err(|e| usage_error(&e.to_string()));
+    }
+    let xml = std::fs::read_to_string(&spec).map_err(|e| {
+        eprintln!("{spec}: error: cannot read the style: {e}");
+        ExitCode::from(1)
+    })?;
+    Style::from_xml(&xml).map_err(|e| {
+        match e.position() {
+            Some((line, col)) => eprintln!("{spec}:{line}:{col}: error: {}", e.message()),
+            None => eprintln!("{spec}: error: {e}"),
+        }
+        ExitCode::from(1)
+    })
+}
+
+fn run(args: &Args, job: Job) -> ExitCode {
     let files: Vec<String> = if args.files.is_empty() {
         vec!["-".into()]
     } else {
@@ -147,7 +231,11 @@ fn run(args: &Args, format: Option<Format>) -> ExitCode {
     let stderr = io::stderr();
     let mut err = stderr.lock();
     let mut out = String::new();
-    let mut writer = format.map(|f| Writer::new(f, args.opts));
+    let mut writer = match &job {
+        Job::Convert(f) => Some(Writer::new(*f, args.opts)),
+        _ => None,
+    };
+    let mut refs = Vec::new();
     let mut total = 0usize;
     let mut failed = false;
     for file in &files {
@@ -174,27 +262,52 @@ fn run(args: &Args, format: Option<Format>) -> ExitCode {
             print_diag(&name, d, args, &mut err);
         }
         total += parsed.references.len();
-        if let Some(w) = writer.as_mut() {
-            for r in &parsed.references {
-                // Writing into a String cannot fail.
-                let _ = w.record(r, &mut out);
+        match writer.as_mut() {
+            Some(w) => {
+                for r in &parsed.references {
+                    // Writing into a String cannot fail.
+                    let _ = w.record(r, &mut out);
+                }
             }
+            None => refs.extend(parsed.references),
         }
     }
     if let Some(w) = writer.as_mut() {
         let _ = w.finish(&mut out);
     }
-    if format.is_none() {
-        let _ = writeln!(
-            err,
-            "{total} record{} read",
-            if total == 1 { "" } else { "s" }
-        );
+    match &job {
+        Job::Check => {
+            let plural = if total == 1 { "" } else { "s" };
+            let _ = writeln!(err, "{total} record{plural} read");
+        }
+        Job::Convert(_) => {}
+        #[cfg(feature = "cite")]
+        Job::Format(style) => {
+            use citris::cite::Output;
+            let mode = match args.mode.as_deref() {
+                Some("html") => Output::Html,
+                Some("markdown" | "md") => Output::Markdown,
+                _ => Output::Text,
+            };
+            let items = citris::csl_json::items(&refs);
+            match citris::cite::format(&items, style, &args.locale) {
+                Ok(entries) => {
+                    for e in &entries {
+                        out.push_str(e.get(mode));
+                        out.push('\n');
+                    }
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "citris: error: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
     }
     if total == 0 {
         return ExitCode::from(1);
     }
-    if format.is_some() {
+    if !matches!(job, Job::Check) {
         let res = match &args.output {
             Some(path) => std::fs::write(path, out.as_bytes()).map_err(|e| format!("{path}: {e}")),
             None => {

@@ -23,9 +23,9 @@ pub struct Name {
     pub literal: String,
 }
 
+// Not `v`/`vi`: after a comma they are initials or given names (`Smith, V`).
 const SUFFIXES: &[&str] = &[
-    "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi", "2nd", "3rd", "jnr", "snr", "esq",
-    "esq.",
+    "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd", "jnr", "snr", "esq", "esq.",
 ];
 
 /// Lowercase words that are name particles when they lead a family name.
@@ -159,7 +159,12 @@ impl Name {
     /// The name as RIS writes it: `Family, Given, Suffix`, or the literal.
     pub fn to_ris(&self) -> String {
         if self.is_literal() {
-            return self.literal.clone();
+            // Braces keep a literal whole when it would read back as a person.
+            return if Name::parse(&self.literal) == *self {
+                self.literal.clone()
+            } else {
+                format!("{{{}}}", self.literal)
+            };
         }
         let mut s = self.full_family();
         let given = self.full_given();
@@ -171,6 +176,11 @@ impl Name {
             s.push_str(", ");
             s.push_str(&self.suffix);
         }
+        // A family name alone that would read back as something else (several words
+        // read as a person or an institution): a trailing comma says "family only".
+        if given.is_empty() && self.suffix.is_empty() && Name::parse(&s) != *self {
+            s.push(',');
+        }
         s
     }
 
@@ -178,12 +188,22 @@ impl Name {
     /// otherwise organisations stay literal and `Given Family` is split at the
     /// family name (with its particles).
     pub fn parse(raw: &str) -> Name {
-        let s = collapse_ws(raw.trim().trim_end_matches(',').trim());
+        let raw = raw.trim();
+        let s = collapse_ws(raw.trim_end_matches(',').trim());
         if s.is_empty() {
             return Name::default();
         }
         if let Some(lit) = s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
             return Name::literal(lit);
+        }
+        if !s.contains(',') && raw.ends_with(',') {
+            // `Family,`: a family name with no given name.
+            let (ndp, family) = split_leading_particles(&s);
+            return Name {
+                family: family.to_string(),
+                non_dropping_particle: ndp.to_string(),
+                ..Default::default()
+            };
         }
         if s.contains(',') {
             let parts: Vec<&str> = s.split(',').map(str::trim).collect();
@@ -224,8 +244,16 @@ impl Name {
             };
         }
         let words: Vec<&str> = s.split(' ').collect();
-        if words.len() == 1 || looks_like_org(&s) {
+        // A suffix cannot open a name ("Jr. Smith"): keep such text whole.
+        if looks_like_org(&s) || (words.len() > 1 && is_suffix(words[0])) {
             return Name::literal(&s);
+        }
+        if words.len() == 1 {
+            // `Plato`, `Homerus`: a family name alone (as citation.js reads it).
+            return Name {
+                family: s,
+                ..Default::default()
+            };
         }
         // `He K` / `Smith JM` (MEDLINE and Vancouver style): family first, initials last.
         let n_init = words.iter().rev().take_while(|w| is_initials(w)).count();
@@ -496,7 +524,9 @@ mod tests {
             Name::parse("World Health Organization").literal,
             "World Health Organization"
         );
-        assert_eq!(Name::parse("UNESCO").literal, "UNESCO");
+        assert_eq!(Name::parse("UNESCO").family, "UNESCO");
+        assert_eq!(Name::parse("{UNESCO}").literal, "UNESCO");
+        assert_eq!(Name::literal("UNESCO").to_ris(), "{UNESCO}");
         assert_eq!(Name::parse("{Smith and Sons}").literal, "Smith and Sons");
         assert!(Name::parse("Ana de Souza").literal.is_empty());
         assert_eq!(Name::parse("Ana de Souza").family, "Souza");

@@ -2,13 +2,16 @@
 //! `File` in slices), complete records come out, so memory stays near the size of
 //! the input plus the output and progress can be reported by bytes read.
 //!
-//! Batches are cut just before a line starting with `TY`: a `TY` always begins a new
-//! record, so everything before it is complete.
+//! Batches end where the lexer last stood between records with nothing pending (after
+//! an `ER`); the text after it is read again with the next chunk.
 
 use crate::decode;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Reference;
-use crate::ris::{lex::Lexer, read::read_record};
+use crate::ris::{
+    lex::{Lexer, Resume},
+    read::read_record,
+};
 use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
 
 /// Incremental RIS reader.
@@ -22,9 +25,8 @@ pub struct StreamReader {
     saw_multibyte: bool,
     /// Decoded text not yet lexed (it starts at a record boundary).
     text: String,
-    line: u32,
-    base: usize,
-    seen_record: bool,
+    /// Lexer state at the start of `text`.
+    resume: Resume,
     records: usize,
     encoding: &'static str,
     diagnostics: Vec<Diagnostic>,
@@ -35,7 +37,7 @@ pub struct StreamReader {
 impl std::fmt::Debug for StreamReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamReader")
-            .field("line", &self.line)
+            .field("line", &self.resume.line)
             .field("records", &self.records)
             .finish()
     }
@@ -45,7 +47,12 @@ impl StreamReader {
     /// A reader at the start of an input.
     pub fn new() -> Self {
         StreamReader {
-            line: 1,
+            resume: Resume {
+                line: 1,
+                base: 0,
+                seen_record: false,
+                warned_lowercase: false,
+            },
             encoding: "UTF-8",
             ..Default::default()
         }
@@ -101,7 +108,13 @@ impl StreamReader {
             }
             self.encoding_known = true;
             let bytes = std::mem::take(&mut self.pending);
-            let sniff = &bytes[..bytes.len().min(4096)];
+            let mut sniff = &bytes[..bytes.len().min(4096)];
+            // A UTF-8 sequence cut by the chunk boundary is not an encoding error.
+            if let Err(e) = std::str::from_utf8(sniff) {
+                if e.error_len().is_none() && e.valid_up_to() > 0 {
+                    sniff = &sniff[..e.valid_up_to()];
+                }
+            }
             let probe = decode::decode(sniff);
             let bom = Encoding::for_bom(&bytes).map(|(e, _)| e);
             if bom.is_some() || probe.encoding.starts_with("UTF-16") {
@@ -204,46 +217,38 @@ impl StreamReader {
     }
 
     fn drain(&mut self, last: bool, each: &mut dyn FnMut(Reference)) {
-        let cut = if last {
-            self.text.len()
-        } else {
-            match last_record_start(&self.text) {
-                Some(c) if c > 0 => c,
-                _ => return,
-            }
-        };
         let text = std::mem::take(&mut self.text);
-        let (batch, rest) = text.split_at(cut);
-        let mut lx = Lexer::new(self.line, self.base);
-        lx.set_seen_record(self.seen_record);
-        lx.run(batch, &mut self.diagnostics);
-        self.line = lx.next_line();
-        self.seen_record |= lx.seen_record();
-        let recs = lx.finish(&mut self.diagnostics);
+        let mut lx = Lexer::resume(self.resume);
+        let diags_before = self.diagnostics.len();
+        lx.run(&text, &mut self.diagnostics);
+        if last {
+            for rec in &lx.finish(&mut self.diagnostics) {
+                self.records += 1;
+                each(read_record(rec, &mut self.diagnostics));
+            }
+            return;
+        }
+        // Keep what the lexer completed up to its last clean point (after an ER, nothing
+        // pending); the rest is read again with the next chunk, so the result is the
+        // same as reading the whole input at once. Without ERs no clean point comes:
+        // the text waits (memory grows; correctness does not change).
+        let Some(cp) = lx.clean_point() else {
+            self.diagnostics.truncate(diags_before);
+            self.text = text;
+            return;
+        };
+        let mut recs = lx.into_records();
+        recs.truncate(cp.records);
+        self.diagnostics.truncate(cp.diagnostics);
         for rec in &recs {
             self.records += 1;
             each(read_record(rec, &mut self.diagnostics));
         }
-        self.base += batch.len();
-        self.text = rest.to_string();
+        drop(recs);
+        let cut = cp.offset - self.resume.base;
+        self.resume = cp.resume;
+        self.text = text[cut..].to_string();
     }
-}
-
-/// Byte offset of the start of the last line that begins with a `TY` tag.
-fn last_record_start(text: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut end = b.len();
-    while let Some(i) = memchr::memrchr2(b'\n', b'\r', &b[..end]) {
-        let line = &b[i + 1..];
-        if line.len() >= 4 && line[..2].eq_ignore_ascii_case(b"TY") && line[2] == b' ' {
-            let after = &line[2..line.len().min(8)];
-            if after.contains(&b'-') {
-                return Some(i + 1);
-            }
-        }
-        end = i;
-    }
-    None
 }
 
 #[cfg(test)]

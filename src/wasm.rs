@@ -183,3 +183,118 @@ export function parse(input: Uint8Array | string): ParseResult;
 export function convert(input: Uint8Array | string, options: ConvertOptions): ConvertResult;
 export function formats(): FormatInfo[];
 "#;
+
+#[cfg(feature = "cite")]
+mod cite_bindings {
+    use super::*;
+    use crate::cite::{self, Style};
+    use std::cell::RefCell;
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TS_CITE: &'static str = r#"
+export interface FormatOptions { style?: string; styleXml?: string; locale?: string }
+export interface FormattedEntry { id: string; text: string; html: string; citation: string }
+export interface FormatResult { entries: FormattedEntry[]; diagnostics: Diagnostic[] }
+export interface StyleInfo { name: string; title: string }
+export function format(input: Uint8Array | string, options?: FormatOptions): FormatResult;
+export function styles(): StyleInfo[];
+"#;
+
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct FormatOpts {
+        style: Option<String>,
+        style_xml: Option<String>,
+        #[serde(default)]
+        locale: String,
+    }
+
+    #[derive(Serialize)]
+    struct EntryOut<'a> {
+        id: &'a str,
+        text: &'a str,
+        html: &'a str,
+        citation: &'a str,
+    }
+
+    #[derive(Serialize)]
+    struct FormatOut<'a> {
+        entries: Vec<EntryOut<'a>>,
+        diagnostics: &'a [Diagnostic],
+    }
+
+    thread_local! {
+        /// The last user style, parsed once: re-rendering on every keystroke must not
+        /// re-parse a large .csl file.
+        static USER_STYLE: RefCell<Option<(String, std::rc::Rc<Style>)>> = const { RefCell::new(None) };
+    }
+
+    fn style_for(o: &FormatOpts) -> Result<std::rc::Rc<Style>, JsValue> {
+        if let Some(xml) = o.style_xml.as_deref().filter(|x| !x.trim().is_empty()) {
+            let hit = USER_STYLE.with(|c| {
+                c.borrow()
+                    .as_ref()
+                    .filter(|(k, _)| k == xml)
+                    .map(|(_, s)| s.clone())
+            });
+            if let Some(s) = hit {
+                return Ok(s);
+            }
+            let style =
+                std::rc::Rc::new(Style::from_xml(xml).map_err(|e| Error::new(&e.to_string()))?);
+            USER_STYLE.with(|c| *c.borrow_mut() = Some((xml.to_string(), style.clone())));
+            return Ok(style);
+        }
+        let name = o.style.as_deref().unwrap_or("apa");
+        Style::bundled(name)
+            .map(std::rc::Rc::new)
+            .map_err(|e| Error::new(&e.to_string()).into())
+    }
+
+    /// `format(input, {style, styleXml, locale}) → {entries, diagnostics}`; throws an
+    /// `Error` with the message for a bad style.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn format(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let o: FormatOpts = if options.is_undefined() || options.is_null() {
+            FormatOpts::default()
+        } else {
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| Error::new(&format!("bad options: {e}")))?
+        };
+        let style = style_for(&o)?;
+        let p = read_input(&input)?;
+        let items = crate::csl_json::items(&p.references);
+        let entries =
+            cite::format(&items, &style, &o.locale).map_err(|e| Error::new(&e.to_string()))?;
+        to_js(&FormatOut {
+            entries: entries
+                .iter()
+                .map(|e| EntryOut {
+                    id: &e.id,
+                    text: &e.text,
+                    html: &e.html,
+                    citation: &e.citation,
+                })
+                .collect(),
+            diagnostics: &p.diagnostics,
+        })
+    }
+
+    /// `styles() → [{name, title}]`: the bundled styles.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn styles() -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct S {
+            name: &'static str,
+            title: &'static str,
+        }
+        let v: Vec<S> = cite::bundled_styles()
+            .iter()
+            .map(|b| S {
+                name: b.name,
+                title: b.title,
+            })
+            .collect();
+        to_js(&v)
+    }
+}

@@ -11,7 +11,7 @@ const $ = (id) => document.getElementById(id);
 const BIG_BYTES = 2 * 1024 * 1024; // files above this (in total) are streamed, not shown in the text box
 const CHUNK_BYTES = 1024 * 1024;
 const PAGE = 50; // references shown at a time
-const BATCH = 10; // references built per task
+const BATCH = 5; // references built per task (each task also lays them out)
 const SHOW_CHARS = 100 * 1024; // longest conversion shown in full in the code panel
 const MAX_DIAG_SHOWN = 300;
 const TYPE_DELAY = 250; // ms of quiet typing before converting
@@ -68,6 +68,7 @@ class Engine {
   }
 
   receive(msg) {
+    if (msg.event) { if (this.onEvent) this.onEvent(msg); return; }
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.progress) { if (p.onProgress) p.onProgress(msg.progress); return; }
@@ -153,6 +154,16 @@ const els = {
 };
 
 const engine = new Engine((reason) => initEngine(reason));
+// The formatter arrives after the converter (pkg/lite first): render again with it.
+engine.onEvent = (msg) => {
+  if (msg.event === 'formatter') initEngine('formatter');
+  else if (msg.event === 'formatter-failed') {
+    els.formatError.hidden = false;
+    els.formatError.className = 'notice warn';
+    els.formatError.setAttribute('role', 'alert');
+    els.formatError.textContent = `The citation styles could not be loaded: ${msg.error}`;
+  }
+};
 
 // ---------------------------------------------------------------- helpers
 
@@ -221,7 +232,7 @@ function externalLink(href, text) {
 
 // ---------------------------------------------------------------- safe HTML
 
-const ALLOWED = { I: 'i', EM: 'i', B: 'b', STRONG: 'b', SUP: 'sup', SUB: 'sub', SPAN: 'span', DIV: 'span', A: 'a', BR: 'br', SMALL: 'span' };
+const ALLOWED = { I: 'i', EM: 'i', B: 'b', STRONG: 'b', U: 'u', SUP: 'sup', SUB: 'sub', SPAN: 'span', DIV: 'span', A: 'a', BR: 'br', SMALL: 'span' };
 const DROP = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'IMG', 'VIDEO', 'AUDIO', 'LINK', 'META', 'NOSCRIPT', 'TITLE', 'HEAD', 'FORM', 'INPUT', 'TEXTAREA', 'SELECT', 'BUTTON']);
 const KEEP_CLASS = new Set(['csl-entry', 'csl-left-margin', 'csl-right-inline', 'csl-block', 'csl-indent']);
 
@@ -282,7 +293,7 @@ function clipboardHtml(nodes) {
     const t = n.tagName.toLowerCase();
     if (t === 'br') return '<br>';
     if (t === 'a') return `<a href="${esc(n.getAttribute('href') || '')}">${kids}</a>`;
-    if (['i', 'b', 'sup', 'sub'].includes(t)) return `<${t}>${kids}</${t}>`;
+    if (['i', 'b', 'u', 'sup', 'sub'].includes(t)) return `<${t}>${kids}</${t}>`;
     const css = [];
     if (n.classList.contains('sc')) css.push('font-variant:small-caps');
     if (n.classList.contains('ul')) css.push('text-decoration:underline');
@@ -308,6 +319,7 @@ async function initEngine(reason = '') {
     els.engine.className = 'engine ready';
     // After a timeout the same input would time out again: wait for the next edit.
     if (state.mode === 'text' && reason !== 'timeout' && reason !== 'fatal') scheduleRender(0);
+    else if (state.mode === 'big' && reason === 'formatter') restyle();
   } catch (e) {
     if (e.cancelled) return;
     els.engine.textContent = `The converter could not start: ${e.message}`;
@@ -353,7 +365,8 @@ async function runRender() {
       if (seq === state.seq && state.mode === 'text') {
         state.outputs = r.outputs || {};
         showResult(r);
-        if (inputMark) {
+        if (inputMark && !r.formatPending) {
+          // From the paste (or the first keystroke) to the formatted references on screen.
           performance.measure('citris:paste-to-render', { start: inputMark, end: performance.now() });
           inputMark = 0;
         }
@@ -385,6 +398,9 @@ function showResult(r) {
 
 function renderSummary() {
   const r = state.result;
+  const ready = state.mode === 'big' || !!(r && r.items.length);
+  els.copy.disabled = !ready;
+  els.download.disabled = !ready;
   if (!r) { els.summary.textContent = ''; return; }
   const n = state.mode === 'big' && state.big && state.big.count != null ? state.big.count : r.items.length;
   const parts = [plural(n, 'reference')];
@@ -414,8 +430,8 @@ function renderDiagnostics(diags, itemCount) {
   }
   const total = (state.mode === 'big' && state.big && state.big.diagnosticsTotal) || list.length;
   els.diagCount.textContent = total ? `(${num(total)})` : '';
-  els.diagEmpty.hidden = list.length > 0 || !hasInput;
-  els.diagEmpty.textContent = hasInput ? 'No problems found.' : '';
+  els.diagEmpty.hidden = list.length > 0;
+  els.diagEmpty.textContent = hasInput ? 'No problems found.' : 'Warnings about the input appear here, with their line numbers.';
   const frag = document.createDocumentFragment();
   for (const d of list.slice(0, MAX_DIAG_SHOWN)) {
     const sev = ['error', 'warning', 'info'].includes(d.severity) ? d.severity : 'info';
@@ -564,7 +580,14 @@ function renderRefsNow() {
   const byId = new Map(r.items.map((it) => [it.id, it]));
   if (r.formatError) {
     els.formatError.hidden = false;
+    els.formatError.className = 'notice warn';
+    els.formatError.setAttribute('role', 'alert');
     els.formatError.textContent = `These references could not be formatted in this style: ${r.formatError}`;
+  } else if (r.formatPending) {
+    els.formatError.hidden = false;
+    els.formatError.className = 'muted small';
+    els.formatError.setAttribute('role', 'status');
+    els.formatError.textContent = 'Loading the citation styles… The conversions are ready in the tabs above.';
   }
   const entries = r.entries && r.entries.length ? r.entries : r.items.map((it) => ({ id: it.id, text: fallbackText(it), html: null, citation: '' }));
   refsView = { entries, byId };
@@ -694,15 +717,23 @@ async function download() {
   toast(`Saved ${name}`);
 }
 
-async function writeClipboard({ text, html, blob }) {
+/**
+ * Puts text (and HTML, for formatted references) on the clipboard. `later`, a
+ * promise of {text} or {blob}, lets the clipboard write start within the click
+ * (the user gesture) while the worker still produces the data.
+ */
+async function writeClipboard({ text, html, blob, later }) {
   try {
     if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
       const data = {};
       if (html) data['text/html'] = new Blob([html], { type: 'text/html' });
-      data['text/plain'] = blob || new Blob([text], { type: 'text/plain' });
+      data['text/plain'] = later
+        ? later.then((v) => (v.blob ? new Blob([v.blob], { type: 'text/plain' }) : new Blob([v.text], { type: 'text/plain' })))
+        : blob || new Blob([text], { type: 'text/plain' });
       await navigator.clipboard.write([new ClipboardItem(data)]);
     } else {
-      await navigator.clipboard.writeText(text ?? await blob.text());
+      const v = later ? await later : { text, blob };
+      await navigator.clipboard.writeText(v.text ?? await v.blob.text());
     }
     toast(html ? 'Copied (formatted and plain text)' : 'Copied');
   } catch (e) {
@@ -718,9 +749,11 @@ async function copy() {
     await writeClipboard({ text: entriesPlainText(), html: complete ? clipboardHtml(nodes) : allEntriesHtml() });
     return;
   }
-  const out = await ensureOutput(state.tab);
-  if (!out) return;
-  await writeClipboard(out.blob ? { blob: new Blob([out.blob], { type: 'text/plain' }) } : { text: out.output });
+  const later = ensureOutput(state.tab).then((out) => {
+    if (!out) throw new Error('the conversion is not ready');
+    return out.blob ? { blob: out.blob } : { text: out.output };
+  });
+  await writeClipboard({ later });
 }
 
 // ---------------------------------------------------------------- files
@@ -745,6 +778,8 @@ async function takeFiles(list) {
     state.files.push({ name: d.name, encoding: d.encoding, count: d.count, bad: d.count === 0 });
     if (d.text != null) {
       texts.push(d.text.replace(/\s+$/, ''));
+      // What the core said about the file as a whole (its encoding, say): its lines are renumbered in the text box.
+      for (const x of d.diagnostics.filter((x) => !(x.line > 0))) state.fileNotes.push({ ...x, file: d.name, line: 0, column: 0 });
     } else {
       const errs = d.diagnostics.filter((x) => x.severity === 'error');
       const first = errs[0] || d.diagnostics[0];
@@ -773,7 +808,7 @@ function renderFileList() {
 function startBig(files) {
   state.mode = 'big';
   state.seq++;
-  state.big = { files, total: files.reduce((s, f) => s + f.size, 0), running: false, count: null, diagnosticsTotal: 0 };
+  state.big = { files, total: files.reduce((s, f) => s + f.size, 0), running: false, count: null, diagnosticsTotal: 0, version: 0, jobs: {}, last: null };
   state.outputs = {};
   state.fileNotes = [];
   state.files = files.map((f) => ({ name: f.name, count: 0, encoding: null }));
@@ -796,10 +831,25 @@ function startBig(files) {
   streamBig(fmt).catch(() => {});
 }
 
-async function streamBig(fmt) {
+/**
+ * The whole big file in format `fmt`, streamed by the worker (a Blob). One
+ * stream at a time: a request for another format waits for the running one.
+ * Answers for older options (LaTeX accents, keys) are not kept.
+ */
+function streamBig(fmt) {
   const big = state.big;
-  if (big.job && big.job.fmt === fmt) return big.job.promise;
-  if (state.outputs[fmt]) return state.outputs[fmt];
+  if (state.outputs[fmt]) return Promise.resolve(state.outputs[fmt]);
+  const key = `${fmt}#${big.version}`;
+  if (big.jobs[key]) return big.jobs[key];
+  const job = (big.last || Promise.resolve()).catch(() => {}).then(() => runStream(big, fmt, big.version));
+  big.jobs[key] = job;
+  big.last = job;
+  return job;
+}
+
+async function runStream(big, fmt, version) {
+  if (state.big !== big) return null;
+  if (state.outputs[fmt] && version === big.version) return state.outputs[fmt];
   big.running = true;
   els.cancel.hidden = false;
   els.bigClose.hidden = true;
@@ -811,36 +861,33 @@ async function streamBig(fmt) {
     els.progress.value = p.read;
     els.progressLabel.textContent = `Converting to ${FORMAT_LABEL[fmt]}: ${bytes(p.read)} of ${bytes(p.total)} · ${plural(p.records, 'reference')}`;
   };
-  const promise = engine.call('stream', { files: big.files, opts: options(), to: fmt, chunkSize: CHUNK_BYTES }, onProgress)
-    .then((r) => {
-      if (state.big !== big) return null;
-      big.running = false;
-      big.job = null;
-      big.count = r.count;
-      big.diagnostics = r.diagnostics;
-      big.diagnosticsTotal = r.diagnosticsTotal;
-      state.outputs[fmt] = r;
-      els.progress.value = els.progress.max;
-      els.progressLabel.textContent = `Converted ${plural(r.count, 'reference')} to ${FORMAT_LABEL[fmt]} in ${(r.elapsedMs / 1000).toFixed(1)} s (${bytes(r.size)}).`;
+  let r;
+  try {
+    r = await engine.call('stream', { files: big.files, opts: options(), to: fmt, chunkSize: CHUNK_BYTES }, onProgress);
+  } catch (e) {
+    big.running = false;
+    if (state.big === big && !e.cancelled) {
+      els.progressLabel.textContent = `The conversion failed: ${e.message}`;
       els.cancel.hidden = true;
       els.bigClose.hidden = false;
-      document.body.dataset.state = 'converted';
-      renderDiagnostics(r.diagnostics, r.count);
-      renderSummary();
-      if (state.tab === fmt) showCode();
-      return r;
-    }, (e) => {
-      big.running = false;
-      big.job = null;
-      if (state.big === big && !e.cancelled) {
-        els.progressLabel.textContent = `The conversion failed: ${e.message}`;
-        els.cancel.hidden = true;
-        els.bigClose.hidden = false;
-      }
-      throw e;
-    });
-  big.job = { fmt, promise };
-  return promise;
+    }
+    throw e;
+  }
+  if (state.big !== big) return null;
+  big.running = false;
+  big.count = r.count;
+  big.diagnostics = r.diagnostics;
+  big.diagnosticsTotal = r.diagnosticsTotal;
+  if (version === big.version) state.outputs[fmt] = r;
+  els.progress.value = els.progress.max;
+  els.progressLabel.textContent = `Converted ${plural(r.count, 'reference')} to ${FORMAT_LABEL[fmt]} in ${(r.elapsedMs / 1000).toFixed(1)} s (${bytes(r.size)}).`;
+  els.cancel.hidden = true;
+  els.bigClose.hidden = false;
+  document.body.dataset.state = 'converted';
+  renderDiagnostics(r.diagnostics, r.count);
+  renderSummary();
+  if (state.tab === fmt && version === big.version) showCode();
+  return r;
 }
 
 function cancelBig() {
@@ -948,8 +995,11 @@ els.keys.addEventListener('change', () => { state.outputs = {}; if (state.mode =
 els.latex.addEventListener('change', () => { state.outputs = {}; if (state.mode === 'big') { refreshBig(); } else scheduleRender(0); });
 
 function refreshBig() {
-  if (!state.big || state.big.running) return;
-  if (state.tab !== 'refs') streamBig(state.tab).catch(() => {});
+  // New options: conversions made with the old ones are dropped, the visible one is redone.
+  if (!state.big) return;
+  state.big.version++;
+  state.outputs = {};
+  if (state.tab !== 'refs') showCode();
 }
 
 els.tabs.addEventListener('click', (ev) => {
@@ -1000,6 +1050,19 @@ fillStyles();
 selectTab('refs');
 showResult(null);
 initEngine();
+
+// The first layout of reference text (serif, italics, non-Latin letters, code) makes the
+// browser look up fonts, which can block the page for a few hundred milliseconds on a
+// busy machine. Do it once after the first paint, not in the middle of a conversion.
+function warmFonts() {
+  const probe = el('div', { class: 'ref-text font-warmup', 'aria-hidden': 'true' });
+  appendSafeHtml(probe, 'Müller, J., Øster, Å., &amp; Ayşe, Ž. (2021). Über <i>Zeitschrift für Ärzte</i>, <b>1</b>–14. <span style="font-variant:small-caps">Łódź</span> <a href="https://example.org/">https://doi.org/10.1/x</a>');
+  probe.append(el('code', { text: '@article{müller2021, title = {Ærø}}' }));
+  els.panelRefs.append(probe);
+  void probe.offsetHeight; // lay it out now
+  probe.remove();
+}
+requestAnimationFrame(() => setTimeout(warmFonts, 0)); // right after the first paint
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('./sw.js').catch(() => {});

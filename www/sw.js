@@ -4,8 +4,13 @@
 // network untouched (the page makes no other request anyway). Strategy:
 // network first (so a new deployment is picked up at once), falling back to
 // the cache when offline or when the network is slower than NETWORK_WAIT.
-// build.sh writes pkg/asset-manifest.json (every file of www/ and a hash of
-// them all): its files are cached on install and its hash names the cache.
+// build.sh writes pkg/sw-assets.js (every file of www/ and a hash of them
+// all): its files are cached on install and its hash names the cache. The
+// browser checks imported scripts for changes too, so a new build installs a
+// new cache and the old one is deleted.
+try {
+  importScripts('pkg/sw-assets.js');
+} catch { /* not built: the list below and runtime caching */ }
 
 const SHELL = [
   './',
@@ -25,6 +30,8 @@ const scope = new URL(self.registration ? self.registration.scope : './', self.l
 const abs = (p) => new URL(p, scope).href;
 
 async function manifest() {
+  const built = self.CITRIS_ASSETS;
+  if (built && Array.isArray(built.files) && typeof built.version === 'string') return built;
   try {
     const res = await fetch(abs('pkg/asset-manifest.json'), { cache: 'no-store' });
     if (res.ok) {

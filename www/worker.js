@@ -8,6 +8,9 @@
 
 let citris = null;
 let ready = null;
+/** The whole module (with the CSL formatter); `citris` is the small one until it is ready. */
+let full = null;
+let formatterPending = false;
 
 /** The text of the paste area, kept here so that tab switches only send a format name. */
 let current = '';
@@ -17,21 +20,54 @@ const HEAD_CHARS = 16 * 1024;
 const PREVIEW_RECORDS = 50;
 const MAX_DIAGNOSTICS = 500;
 
+async function loadModule(path) {
+  const mod = await import(path);
+  await mod.default();
+  return mod;
+}
+
+/**
+ * Loads the core. When the build has a small module without the formatter
+ * (pkg/lite), it answers first, so that conversions work at once; the whole
+ * module follows, and the page is told ({event: 'formatter'}) to render again.
+ */
 function load() {
   if (!ready) {
+    full = loadModule('./pkg/citris.js');
+    full.catch(() => {});
     ready = (async () => {
-      let mod;
-      try {
-        mod = await import('./pkg/citris.js');
-      } catch (e) {
-        throw new Error(`The converter module (pkg/citris.js) could not be loaded: ${e && e.message ? e.message : e}. Was it built with ./build.sh?`);
+      let lite = null;
+      try { lite = await loadModule('./pkg/lite/citris.js'); } catch { lite = null; }
+      if (lite) {
+        citris = lite;
+        formatterPending = true;
+        full.then((mod) => {
+          citris = mod;
+          formatterPending = false;
+          safe(() => mod.format(SAMPLE, { style: 'apa' })); // parse the default style once, now
+          postMessage({ event: 'formatter' });
+        }, (e) => {
+          formatterPending = false;
+          postMessage({ event: 'formatter-failed', error: errorMessage(e) });
+        });
+        return lite;
       }
-      await mod.default();
-      citris = mod;
-      return mod;
+      try {
+        citris = await full;
+      } catch (e) {
+        throw new Error(`The converter module (pkg/citris.js) could not be loaded: ${errorMessage(e)}. Was it built with ./build.sh?`);
+      }
+      return citris;
     })();
   }
   return ready;
+}
+
+/** The module with the formatter, waiting for it if needed. */
+async function withFormatter() {
+  await load();
+  if (formatterPending) citris = await full;
+  return citris;
 }
 
 /** Options for the core, without empty values (the core's defaults apply). */
@@ -73,8 +109,11 @@ function render(text, opts, to) {
   let entries = null;
   let formatError = null;
   let formatDiagnostics = [];
+  let formatPending = false;
   if (parsed.items.length > 0) {
-    if (typeof citris.format !== 'function') {
+    if (formatterPending) {
+      formatPending = true; // formatted when the whole module is ready
+    } else if (typeof citris.format !== 'function') {
       formatError = 'this build of citris has no CSL formatter; a plain summary is shown instead.';
     } else {
       try {
@@ -96,6 +135,7 @@ function render(text, opts, to) {
     encoding: parsed.encoding,
     entries,
     formatError,
+    formatPending,
     outputs,
     timings: { parse: t1 - t0, format: t2 - t1, convert: t3 - t2 },
   };
@@ -266,7 +306,7 @@ async function handle(msg) {
       return {
         styles: safe(() => citris.styles(), []),
         formats: safe(() => citris.formats(), []),
-        features: { keys, format: typeof citris.format === 'function' },
+        features: { keys, format: typeof citris.format === 'function', formatPending: formatterPending },
       };
     }
     case 'render':
@@ -277,7 +317,7 @@ async function handle(msg) {
     case 'decodeFiles':
       return decodeFiles(msg.files);
     case 'checkStyle': {
-      const f = citris.format(SAMPLE, formatOptions(msg.opts));
+      const f = (await withFormatter()).format(SAMPLE, formatOptions(msg.opts));
       const text = f.entries && f.entries[0] ? f.entries[0].text : '';
       return { sample: text };
     }
@@ -298,6 +338,8 @@ self.onmessage = (ev) => {
     try {
       const result = await handle(msg);
       postMessage({ id: msg.id, ok: true, result });
+      // Parse the default style and locale once now, so that the first paste renders at once.
+      if (msg.cmd === 'init' && result.features && result.features.format && !formatterPending) safe(() => citris.format(SAMPLE, { style: 'apa' }));
     } catch (e) {
       const fatal = e instanceof WebAssembly.RuntimeError || (e && e.name === 'RuntimeError');
       postMessage({ id: msg.id, ok: false, error: errorMessage(e), fatal });

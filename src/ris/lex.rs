@@ -93,6 +93,34 @@ pub struct Lexer<'a> {
     junk: Option<(u32, u32)>, // first line, count
     seen_record: bool,
     warned_lowercase: bool,
+    clean: Option<CleanPoint>,
+}
+
+/// Where the lexer last stood between records with nothing pending (after an `ER`),
+/// so that a stream can cut its input there and resume with the same state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CleanPoint {
+    /// Byte offset (absolute) just after the line end.
+    pub offset: usize,
+    /// State to resume with.
+    pub resume: Resume,
+    /// Records completed up to this point.
+    pub records: usize,
+    /// Diagnostics pushed up to this point (length of the caller's vector).
+    pub diagnostics: usize,
+}
+
+/// The state a lexer carries from one batch of a stream to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Resume {
+    /// Number of the next line.
+    pub line: u32,
+    /// Byte offset of the next byte.
+    pub base: usize,
+    /// A record was seen before.
+    pub seen_record: bool,
+    /// The lowercase-tag warning was given already.
+    pub warned_lowercase: bool,
 }
 
 /// Where a tag was found in a line.
@@ -117,18 +145,27 @@ impl<'a> Lexer<'a> {
             junk: None,
             seen_record: false,
             warned_lowercase: false,
+            clean: None,
         }
     }
 
-    /// Tells the lexer that records were already read before this batch (so text
-    /// between records is reported as stray, not as an export header).
-    pub fn set_seen_record(&mut self, seen: bool) {
-        self.seen_record = seen;
+    /// A lexer that continues a stream at a [`CleanPoint`].
+    pub fn resume(r: Resume) -> Self {
+        let mut lx = Lexer::new(r.line, r.base);
+        lx.seen_record = r.seen_record;
+        lx.warned_lowercase = r.warned_lowercase;
+        lx
     }
 
-    /// True once a record has started.
-    pub fn seen_record(&self) -> bool {
-        self.seen_record
+    /// The last point between records with nothing pending, if any.
+    pub fn clean_point(&self) -> Option<CleanPoint> {
+        self.clean
+    }
+
+    /// Returns the records read, without closing an open one (for streams: records
+    /// past the clean point are read again with the next batch).
+    pub fn into_records(self) -> Vec<RawRecord<'a>> {
+        self.records
     }
 
     /// The number of the next line to be read.
@@ -155,6 +192,22 @@ impl<'a> Lexer<'a> {
             self.line_in(&text[start..end], self.base + start, diags);
             self.line += 1;
             start = next;
+            // Only after a complete line: the last line of a chunk may go on in the next,
+            // and a CR at the very end may be the first half of a CRLF.
+            let complete = next > end && !(next == bytes.len() && bytes[end] == b'\r');
+            if complete && self.current.is_none() && self.junk.is_none() && !self.collapsed {
+                self.clean = Some(CleanPoint {
+                    offset: self.base + start,
+                    resume: Resume {
+                        line: self.line,
+                        base: self.base + start,
+                        seen_record: self.seen_record,
+                        warned_lowercase: self.warned_lowercase,
+                    },
+                    records: self.records.len(),
+                    diagnostics: diags.len(),
+                });
+            }
         }
         self.base += bytes.len();
     }
@@ -300,9 +353,11 @@ impl<'a> Lexer<'a> {
     ) {
         match &tag.0 {
             b"TY" => {
+                // Only blank lines between two TYs make them one record (see below).
+                let adjacent = self.junk.is_none();
                 self.flush_junk(diags);
                 if let Some(rec) = self.current.take() {
-                    if rec.fields.len() == 1 && rec.ty().is_some() {
+                    if rec.fields.len() == 1 && rec.ty().is_some() && adjacent {
                         // `TY  - BOOK` directly followed by another TY: one record with
                         // two type lines, not an empty record. The later TY wins.
                         diags.push(Diagnostic::new(

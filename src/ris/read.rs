@@ -67,7 +67,8 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
             continue;
         };
         match row.kind {
-            Kind::Text => set_text(&mut r, row.var, value, f, diags),
+            // Single-valued text is resolved after the record, by table order (below).
+            Kind::Text => containers.push((row, f)),
             // Alternative names for the same thing (JO beside T2, M1 beside IS) are
             // resolved after the record, by table order, not input order.
             Kind::Container => containers.push((row, f)),
@@ -95,6 +96,8 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
             Kind::PageStart => {
                 if sp.is_none() {
                     sp = Some(f);
+                } else if sp.is_some_and(|p| p.value.trim() == value) {
+                    // The same page twice adds nothing.
                 } else {
                     extra(
                         &mut r,
@@ -107,6 +110,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
             Kind::PageEnd => {
                 if ep.is_none() {
                     ep = Some(f);
+                } else if ep.is_some_and(|p| p.value.trim() == value) {
                 } else {
                     extra(
                         &mut r,
@@ -136,7 +140,11 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                     format!("{tag}: '{}' is not a DOI; value kept", short(value)),
                 ),
             },
-            Kind::Serial => read_serial(&mut r, row.var, f, value, diags),
+            Kind::Serial => {
+                if !read_serial(&mut r, row.var, value) {
+                    containers.push((row, f));
+                }
+            }
             Kind::Url => {
                 for url in value.split('\n').map(str::trim).filter(|u| !u.is_empty()) {
                     if r.get("URL").is_none() {
@@ -175,20 +183,16 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     read_dates(&mut r, &dates, diags);
     read_pages(&mut r, ty, sp, ep);
     if r.get("DOI").is_none() {
-        find_doi(&mut r, rec);
+        find_doi(&mut r, ty, rec);
     }
-    read_labelled_notes(&mut r, rec);
-    if r.get("container-title").is_none() {
-        // Conference papers: exporters without C3 put the proceedings' or conference's
-        // name in T2; it is the only container a style can print.
-        if let Some(event) = r.fields.remove("event-title") {
-            r.fields.insert("container-title", event);
-        } else if table::lookup(ty, "T2").is_some_and(|row| row.var == "container-title") {
-            // Only an abbreviated name (J2/JA) for a type that has a container: use it
-            // as the container too, so styles print a journal (Zotero does the same).
-            if let Some(short) = r.get("container-title-short").map(str::to_string) {
-                r.fields.insert("container-title", short);
-            }
+    read_labelled_notes(&mut r, ty, rec);
+    // Only an abbreviated name (J2/JA) for a type that has a container: use it as the
+    // container too, so that styles print a journal (Zotero does the same).
+    if r.get("container-title").is_none()
+        && table::lookup(ty, "T2").is_some_and(|row| row.var == "container-title")
+    {
+        if let Some(short) = r.get("container-title-short").map(str::to_string) {
+            r.fields.insert("container-title", short);
         }
     }
     r
@@ -220,6 +224,10 @@ fn extra(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: 
     });
 }
 
+/// Single-valued variables, placed in table order so that a record reads the same
+/// whatever the order of its tags (and the same again after the writer, which uses
+/// the first row of the table for each variable).
+///
 /// Journal and series names arrive under several tags (`T2`, `JF`, `JO`, `BT`, `J2`,
 /// `JA`) whose use differs between exporters: AIP and Zotero put the abbreviation in
 /// `JO`, RIS 2011 the full name. The row earliest in the table wins an empty variable;
@@ -230,8 +238,18 @@ fn read_containers(
     mut cands: Vec<(&'static table::Row, &RawField<'_>)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rank = |row: &table::Row| table::TABLE.iter().position(|x| std::ptr::eq(x, row));
+    // Canonical tags before old-spec aliases, then table order: the same preference
+    // the writer has (`table::tag_for`).
+    let rank = |row: &table::Row| {
+        (
+            !row.write,
+            table::TABLE.iter().position(|x| std::ptr::eq(x, row)),
+        )
+    };
     cands.sort_by_key(|(row, _)| rank(row));
+    // First every value claims its own variable, then the leftovers are placed, so
+    // that the result does not depend on which tags happen to come first.
+    let mut leftovers = Vec::new();
     for (row, f) in cands {
         let value = f.value.trim().replace('\n', " ");
         match r.fields.get(row.var) {
@@ -239,19 +257,29 @@ fn read_containers(
                 r.fields.insert(row.var, value);
             }
             Some(old) if *old == value => {}
-            Some(old) => {
-                let shorter = value.chars().count() < old.chars().count();
-                if row.var == "container-title"
-                    && shorter
-                    && r.get("container-title-short").is_none()
-                {
-                    r.fields.insert("container-title-short", value);
-                } else if r.get("container-title-short") == Some(value.as_str()) {
-                } else {
-                    let msg = format!("{} differs from the {} already read; kept", f.tag, row.var);
-                    extra(r, f, diags, msg);
-                }
-            }
+            Some(_) => leftovers.push((row, f, value)),
+        }
+    }
+    for (row, f, value) in leftovers {
+        if row.kind != Kind::Container {
+            let msg = format!(
+                "{} repeats {} with a different value; the first is used, this one kept",
+                f.tag, row.var
+            );
+            extra_warn(r, f, diags, msg);
+            continue;
+        }
+        let shorter = r
+            .get(row.var)
+            .is_some_and(|old| value.chars().count() < old.chars().count());
+        if r.get("container-title-short") == Some(value.as_str()) {
+            continue;
+        }
+        if row.var == "container-title" && shorter && r.get("container-title-short").is_none() {
+            r.fields.insert("container-title-short", value);
+        } else {
+            let msg = format!("{} differs from the {} already read; kept", f.tag, row.var);
+            extra(r, f, diags, msg);
         }
     }
 }
@@ -292,13 +320,8 @@ fn set_text(
 /// Each one found by pattern goes to ISSN or ISBN with the qualifier that follows it;
 /// a value with neither goes to the type's default variable (report number, patent
 /// number …).
-fn read_serial(
-    r: &mut Reference,
-    default_var: &'static str,
-    f: &RawField<'_>,
-    value: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// Returns false when the value is for the default variable (placed by the caller).
+fn read_serial(r: &mut Reference, default_var: &'static str, value: &str) -> bool {
     // (variable, identifier with its qualifier)
     let mut found: Vec<(&'static str, String)> = Vec::new();
     for tok in value.split(|c: char| c.is_whitespace() || c == ';' || c == ',') {
@@ -341,8 +364,7 @@ fn read_serial(
     }
     let is_id_var = default_var == "ISSN" || default_var == "ISBN";
     if !is_id_var || found.is_empty() || found.iter().any(|(v, _)| v.is_empty()) {
-        set_text(r, default_var, value, f, diags);
-        return;
+        return false;
     }
     for (var, v) in found {
         let v = v.trim_end_matches([',', ';']);
@@ -355,6 +377,7 @@ fn read_serial(
         }
         e.push_str(v);
     }
+    true
 }
 
 /// ProCite (and some library catalogues) export fields that have no RIS tag as notes
@@ -375,7 +398,7 @@ const NOTE_LABELS: &[(&str, &str)] = &[
     ("Author, Monographic", "editor"),
 ];
 
-fn read_labelled_notes(r: &mut Reference, rec: &RawRecord<'_>) {
+fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
     for f in rec.fields.iter().filter(|f| f.tag.0 == *b"N1") {
         let Some((label, value)) = f.value.split_once(": ") else {
             continue;
@@ -384,6 +407,10 @@ fn read_labelled_notes(r: &mut Reference, rec: &RawRecord<'_>) {
         let Some((_, var)) = NOTE_LABELS.iter().find(|(l, _)| *l == label.trim()) else {
             continue;
         };
+        // Only variables this type can hold under a tag, so that RIS output keeps them.
+        if table::tag_for(ty, var).is_none() {
+            continue;
+        }
         if value.is_empty() || value.contains('\n') {
             continue;
         }
@@ -409,10 +436,11 @@ pub fn clean_doi(value: &str) -> Option<String> {
     Some(doi.to_string())
 }
 
-/// `DO` absent: a DOI in `M3`, `N1`, `UR` or `L3` (some exporters put it there).
-fn find_doi(r: &mut Reference, rec: &RawRecord<'_>) {
+/// `DO` absent: a DOI in `M3`, `N1`, `L3` or a URL tag (some exporters put it there).
+fn find_doi(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
     for f in &rec.fields {
-        if matches!(f.tag.as_str(), "M3" | "N1" | "UR" | "L3" | "DI") {
+        let tag = f.tag.as_str();
+        if matches!(tag, "M3" | "N1" | "L3" | "DI") || lookup_kind(ty, tag) == Some(Kind::Url) {
             let v = f.value.as_ref();
             let Some(i) = v.find("10.") else { continue };
             let prefix_ok = i == 0
@@ -523,8 +551,10 @@ fn read_pages(r: &mut Reference, ty: &str, sp: Option<&RawField<'_>>, ep: Option
     let sp = sp
         .map(|f| tidy_range(f.value.trim()))
         .filter(|s| !s.is_empty());
-    let ep = ep.map(|f| f.value.trim()).filter(|s| !s.is_empty());
-    let sp = sp.as_deref();
+    let ep = ep
+        .map(|f| tidy_range(f.value.trim()))
+        .filter(|s| !s.is_empty());
+    let (sp, ep) = (sp.as_deref(), ep.as_deref());
     let sp_var = table::lookup(ty, "SP").map(|r| r.var).unwrap_or("page");
     match (sp, ep) {
         (Some(s), Some(e)) if s == e => {

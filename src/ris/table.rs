@@ -138,7 +138,8 @@ pub static TABLE: &[Row] = &[
     row("ST", &[], "title-short", Text, "Short Title"),
     row("TT", &[], "original-title", Text, "Translated Title"),
     row("T2", &["BOOK", "CTLG", "CLSWK", "COMP", "MAP", "RPRT", "UNPB", "SER", "EDBOOK", "EBOOK"], "collection-title", Container, "Series Title / Secondary Title"),
-    row("T2", CONFERENCE, "event-title", Container, "Conference Name (also the container when there is no C3)"),
+    row("C3", CONFERENCE, "container-title", Container, "Proceedings Title"),
+    row("T2", CONFERENCE, "container-title", Container, "Conference Name (the container when there is no C3, as IEEE Xplore exports it)"),
     row("T2", &["THES"], "department", Container, "Academic Department"),
     row("T2", &["HEAR"], "section", Container, "Committee"),
     row("T2", &[], "container-title", Container, "Journal / Book Title / Periodical / Secondary Title"),
@@ -153,7 +154,6 @@ pub static TABLE: &[Row] = &[
     row("T3", &["EJOUR"], "container-title", Container, "Website Title"),
     row("T3", &["BILL", "UNBILL", "HEAR", "PAT", "STAT", "STAND", "LEGAL", "CASE", "UNPB", "BLOG"], "authority", Text, "Legislative Body / Decision / Paper Number / Department"),
     row("T3", &[], "collection-title", Text, "Series Title / Tertiary Title"),
-    row("C3", CONFERENCE, "container-title", Container, "Proceedings Title"),
     // --- Dates -------------------------------------------------------------------
     row("PY", &[], "issued", Date, "Year"),
     row("DA", &["AGGR", "EJOUR", "EBOOK", "ECHAP", "DBASE", "MULTI"], "accessed", Date, "Date Accessed"),
@@ -274,16 +274,22 @@ pub fn lookup(ty: &str, tag: &str) -> Option<&'static Row> {
         .find(|r| r.tag == tag && (r.types.is_empty() || r.types.contains(&ty)))
 }
 
-/// The tag the writer uses for variable `var` of kind `kind` in a record of type `ty`:
-/// the first writable row of that type whose target is `var`, and which the reader
-/// would map back to `var` (so the round trip is exact).
+/// The row whose tag the writer uses for variable `var` in a record of type `ty`: the
+/// first row of that type whose target is `var` and which the reader maps back to
+/// `var` (so the round trip is exact).
 pub fn tag_for(ty: &str, var: &str) -> Option<&'static Row> {
-    TABLE.iter().find(|r| {
-        r.write
-            && r.var == var
+    let round_trips = |r: &&'static Row| {
+        r.var == var
             && (r.types.is_empty() || r.types.contains(&ty))
             && lookup(ty, r.tag).map(|b| std::ptr::eq(b, *r)) == Some(true)
-    })
+    };
+    // Canonical tags first; an old-spec alias only when no 2011 tag of this type
+    // reads back as `var` (CHAP: `IS` is Number of Volumes, so the issue goes to `CP`).
+    TABLE
+        .iter()
+        .filter(|r| r.write)
+        .find(round_trips)
+        .or_else(|| TABLE.iter().find(round_trips))
 }
 
 /// RIS type → CSL type. RIS 2011 types, their common variants, and the CSL type

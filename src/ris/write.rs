@@ -34,7 +34,7 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
         r.ris_type.as_str()
     };
     let lookup_ty = if table::csl_type(ty).is_some() {
-        ty
+        table::canonical_type(ty)
     } else {
         "GEN"
     };
@@ -44,14 +44,13 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
     }
     let mut done_vars: Vec<&str> = Vec::new();
     for row in TABLE {
-        if !row.write || done_vars.contains(&row.var) {
+        if done_vars.contains(&row.var) {
             continue;
         }
-        let Some(w) = table::tag_for(lookup_ty, row.var) else {
-            continue;
-        };
-        if !std::ptr::eq(w, row) {
-            continue;
+        // The row the writer uses for this variable and type (see `tag_for`).
+        match table::tag_for(lookup_ty, row.var) {
+            Some(w) if std::ptr::eq(w, row) => {}
+            _ => continue,
         }
         done_vars.push(row.var);
         match row.kind {
@@ -63,16 +62,19 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
             Kind::Date => {
                 if let Some(d) = r.dates.get(row.var) {
                     if row.var == "issued" {
-                        write_issued(d, out)?;
-                    } else {
+                        write_issued(d, lookup_ty, out)?;
+                    } else if d.parts.len() == 1 {
                         line(out, row.tag, &d.to_ris())?;
+                    } else {
+                        line(out, row.tag, &d.to_ris_words())?;
                     }
                 }
             }
             Kind::PageStart | Kind::PageEnd => {
                 if row.var == "page" {
                     if let Some(p) = r.get("page") {
-                        write_pages(p, out)?;
+                        let extra_ep = r.extra.iter().any(|e| e.tag == "EP");
+                        write_pages(p, lookup_ty, extra_ep, out)?;
                     }
                 } else if let Some(v) = r.get(row.var) {
                     line(out, row.tag, v)?;
@@ -118,8 +120,14 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
     out.write_str("ER  - \n")
 }
 
-/// `PY` with the year, plus `DA` when the date says more than the year (RIS 2011).
-fn write_issued(d: &crate::date::Date, out: &mut impl Write) -> fmt::Result {
+/// `PY` with the year, plus `DA` with the full date where `DA` means the publication
+/// date for this type (RIS 2011). Where `DA` means something else (EJOUR: Date
+/// Accessed), the full date goes into `PY`, which the reader accepts in any shape.
+/// Ranges and unreadable dates are written as words under the same tag, so that
+/// `DA`'s priority over `PY` on reading cannot swap them with a kept extra.
+fn write_issued(d: &crate::date::Date, ty: &str, out: &mut impl Write) -> fmt::Result {
+    let da_is_issued = table::lookup(ty, "DA").is_some_and(|row| row.var == "issued");
+    let full_tag = if da_is_issued { "DA" } else { "PY" };
     match d.year() {
         Some(y)
             if d.parts.len() == 1
@@ -130,24 +138,32 @@ fn write_issued(d: &crate::date::Date, out: &mut impl Write) -> fmt::Result {
             line(out, "PY", &format!("{y:04}"))
         }
         Some(y) if d.parts.len() == 1 => {
-            line(out, "PY", &format!("{y:04}"))?;
-            line(out, "DA", &d.to_ris())
+            if da_is_issued {
+                line(out, "PY", &format!("{y:04}"))?;
+            }
+            line(out, full_tag, &d.to_ris())
         }
-        _ => {
-            // Ranges and literals: RIS has no range syntax; keep the words.
-            line(out, "PY", &d.to_ris_words())
-        }
+        _ => line(out, full_tag, &d.to_ris_words()),
     }
 }
 
-/// `1-14` → `SP 1`, `EP 14`; anything else (`e1001`, `1–14`, `3, 5-7`) whole in `SP`.
-fn write_pages(p: &str, out: &mut impl Write) -> fmt::Result {
-    let mut it = p.split('-');
-    if let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) {
-        if !a.trim().is_empty() && !b.trim().is_empty() && a.trim() != b.trim() {
-            line(out, "SP", a.trim())?;
-            return line(out, "EP", b.trim());
+/// `1-14` → `SP 1`, `EP 14`; anything else (`e1001`, `1–14`, `1 -14`) as it is. A single
+/// page goes into `EP` where `SP` means the number of pages (books, theses).
+///
+/// With a kept second `EP` among the extras, a single page goes into `EP` too, so
+/// that the extra cannot pair up with it as a range when read again.
+fn write_pages(p: &str, ty: &str, extra_ep: bool, out: &mut impl Write) -> fmt::Result {
+    if let Some((a, b)) = p.split_once('-') {
+        let exact = !a.is_empty() && !b.is_empty() && !b.contains('-') && a != b;
+        if exact && a.trim() == a && b.trim() == b {
+            line(out, "SP", a)?;
+            return line(out, "EP", b);
         }
     }
-    line(out, "SP", p)
+    let sp_is_page = table::lookup(ty, "SP").is_some_and(|row| row.var == "page");
+    if !extra_ep && (sp_is_page || p.contains('-')) {
+        line(out, "SP", p)
+    } else {
+        line(out, "EP", p)
+    }
 }

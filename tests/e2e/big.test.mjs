@@ -191,3 +191,22 @@ test('a huge paste is converted like a big file', async () => {
   await context.close();
   assertClean(assert, rec);
 });
+
+test('switching tabs during a big conversion queues the next format', async () => {
+  const small = path.join(ARTIFACTS, 'big-3mb.ris');
+  const n = generate(small, 3 * 1024 * 1024);
+  const { page, rec, context } = await openPage(browser, srv.url);
+  await page.setInputFiles('#files', small);
+  await page.waitForSelector('#bigfile:not([hidden])');
+  await selectTab(page, 'csl-json'); // while BibTeX streams
+  await page.waitForSelector('#code-text[data-format="csl-json"]', { timeout: 120_000 });
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  assert.equal(dl.suggestedFilename(), 'references.json');
+  const items = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+  assert.equal(items.length, n);
+  await selectTab(page, 'bibtex');
+  await page.waitForSelector('#code-text[data-format="bibtex"]');
+  assert.ok((await page.textContent('#code-text')).startsWith('@'));
+  await context.close();
+  assertClean(assert, rec);
+});

@@ -104,3 +104,43 @@ test('a PDF and a BibTeX file among RIS files are named in the messages', async 
   await context.close();
   assertClean(assert, rec);
 });
+
+// Hostile and broken files (issue 6): each gives a message or references, never a
+// frozen or broken page. Generated here, byte-exact.
+const HOSTILE = {
+  'empty.ris': Buffer.alloc(0),
+  'spaces.ris': Buffer.from(' \n\t\r\n   \n'),
+  'only-er.ris': Buffer.from('ER  - \nER  - \nER  - \n'),
+  'image.png': Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]),
+  'archive.zip': Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200, 1)]),
+  'nul.ris': Buffer.from('TY  - JOUR\nTI  - A\0B\0C\nER  - \n\0\0\0'),
+  'mixed.ris': Buffer.concat([Buffer.from('TY  - JOUR\nTI  - caf'), Buffer.from([0xe9, 0xff, 0xfe]), Buffer.from(' ok ✓\nER  - \n')]),
+  'surrogate.ris': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('TY  - JOUR\nTI  - x', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('y\nER  - \n', 'utf16le')]),
+  'pubmed.nbib': Buffer.from('PMID- 12345678\nOWN - NLM\nTI  - A PubMed record\nAU  - Doe J\n'),
+  'endnote.enw': Buffer.from('%0 Journal Article\n%A Doe, Jane\n%T An EndNote record\n%D 2020\n'),
+  'items.json': Buffer.from('[{"id": "x", "type": "book", "title": "CSL-JSON"}]'),
+  'rtl.ris': Buffer.from('TY  - JOUR\nTI  - \u202Egnp.exe\u200B\u200F עברית العربية\nAU  - \u200Bال, زید\nER  - \n'),
+};
+
+test('hostile and broken files give a message and the page stays usable', async () => {
+  const { page, rec, context } = await openPage(browser, srv.url);
+  for (const [name, bytes] of Object.entries(HOSTILE)) {
+    await page.evaluate(({ n, b }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(b)], n));
+      document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }, { n: name, b: [...bytes] });
+    await page.waitForFunction((n) => [...document.querySelectorAll('#filelist li')].some((li) => li.textContent.startsWith(n)), name);
+    await page.waitForFunction(() => !document.getElementById('notice').hidden || document.querySelectorAll('#refs .ref').length > 0, null, { timeout: 15_000 });
+    const state = await page.evaluate(() => ({
+      notice: document.getElementById('notice').hidden ? '' : document.getElementById('notice').textContent,
+      refs: document.querySelectorAll('#refs .ref').length,
+    }));
+    assert.ok(state.notice.length > 20 || state.refs > 0, `${name}: a message or references (${JSON.stringify(state)})`);
+  }
+  // Still usable afterwards.
+  await page.fill('#input', 'TY  - JOUR\nTI  - Still working\nAU  - Doe, Jane\nPY  - 2020\nER  - \n');
+  await waitRefs(page, 1);
+  await context.close();
+  assertClean(assert, rec);
+});

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +87,9 @@ test('offline after the first visit: a reload still converts', async () => {
   // The service worker is installed and controls the page.
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
+  // The cache is named after the build (pkg/sw-assets.js), so that a new build replaces it.
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'www/pkg/asset-manifest.json'), 'utf8'));
+  assert.deepEqual(await page.evaluate(() => caches.keys()), [`citris-${version}`]);
   const cached = await page.evaluate(async () => {
     const out = [];
     for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) out.push(new URL(r.url).pathname);
