@@ -914,7 +914,8 @@ fn presort_key(item: &Item) -> (String, i64, String) {
 ///
 /// * a delimiter before an element that rendered nothing: `(2019,)` → `(2019)`,
 ///   `BGS,.` → `BGS.`, `2013 ;83` → `2013;83`;
-/// * doubled punctuation: `Cows..”` → `Cows.”`, `False?.` → `False?`;
+/// * doubled punctuation: `Cows..”` → `Cows.”`, `False?.` → `False?`,
+///   `Engineering:.` → `Engineering:`;
 /// * doubled spaces.
 ///
 /// Works on the text leaves of the rendered tree (links are left alone), so
@@ -950,11 +951,13 @@ fn fix_punctuation(children: &mut ElemChildren) {
         let next = next_kept(&keep, i + 1).map(|j| chars[j].1);
         let prev = prev_kept(&keep, i).map(|j| chars[j].1);
         let drop = match c {
-            // A delimiter left before closing punctuation.
-            ',' | ';' | ':' => matches!(next, Some('.' | ')' | ']' | ',' | ';')),
-            // `..` but not an ellipsis; `?.` and `!.`.
+            // A comma left before closing punctuation. (A title ending in
+            // `:` or `;` keeps it, and the period after it goes.)
+            ',' => matches!(next, Some('.' | ')' | ']' | ',' | ';')),
+            ';' | ':' => matches!(next, Some(')' | ']' | ',' | ';')),
+            // `..` but not an ellipsis; `?.`, `!.`, `:.` and `;.`.
             '.' => {
-                matches!(prev, Some('?' | '!'))
+                matches!(prev, Some('?' | '!' | ':' | ';'))
                     || (prev == Some('.')
                         && next != Some('.')
                         && prev_kept(&keep, i)
@@ -1268,26 +1271,6 @@ pub(crate) fn sanitize(map: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, value) in map {
         if key == "id" {
-            continue;
-        }
-        // CSL 1.0.2 renamed `event` to `event-title`; citeproc-js reads
-        // either under both names, hayagriva only the one the style names.
-        if key == "event" || key == "event-title" {
-            let other = if key == "event" {
-                "event-title"
-            } else {
-                "event"
-            };
-            if let Some(v) = sanitize_scalar(value) {
-                let v = match v {
-                    Value::String(s) => Value::String(typographic_apostrophes(&s)),
-                    v => v,
-                };
-                if !map.contains_key(other) {
-                    out.insert(other.into(), v.clone());
-                }
-                out.insert(key.clone(), v);
-            }
             continue;
         }
         // Zotero's older name for `container-title-short`.
