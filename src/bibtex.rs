@@ -416,6 +416,16 @@ fn pages(p: &str) -> String {
 /// braces of a value do not balance, they are written as `\textbraceleft{}` and
 /// `\textbraceright{}`, so that no value can close its entry early.
 pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) -> fmt::Result {
+    // Most values (abstracts above all) need nothing: write them in one piece.
+    let special = |b: &u8| {
+        matches!(
+            b,
+            b'\\' | b'{' | b'}' | b'&' | b'%' | b'$' | b'#' | b'_' | b'~' | b'^' | b'\n' | b'\r'
+        )
+    };
+    if !protect_case && (!accents || s.is_ascii()) && !s.as_bytes().iter().any(special) {
+        return out.write_str(s);
+    }
     let balanced = braces_balance(s);
     let mut first_word = true;
     for (i, word) in s.split(' ').enumerate() {
