@@ -246,7 +246,9 @@ fn read_containers(
     // that the result does not depend on which tags happen to come first.
     let mut leftovers = Vec::new();
     for (row, f) in cands {
-        let value = f.value.trim().replace('\n', " ");
+        // Runs of blanks and line breaks inside a value are layout (wrapping, aligned
+        // exports), not content: one space each.
+        let value = collapse_blanks(&f.value);
         match r.fields.get(row.var) {
             None => {
                 r.fields.insert(row.var, value);
@@ -277,6 +279,17 @@ fn read_containers(
             extra(r, f, diags, msg);
         }
     }
+}
+
+fn collapse_blanks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Like [`extra`], as a warning: the value conflicts with one already read.
