@@ -547,14 +547,15 @@ let refsView = null;
 function appendRefs(from, to) {
   const token = ++refsToken;
   const { entries, byId } = refsView;
-  const batch = (i) => {
+  // The first batch is small: its task also carries the layout of whatever else changed.
+  const batch = (i, n) => {
     if (token !== refsToken) return;
     const frag = document.createDocumentFragment();
-    for (const entry of entries.slice(i, Math.min(to, i + BATCH))) frag.append(refItem(entry, byId.get(entry.id) || {}));
+    for (const entry of entries.slice(i, Math.min(to, i + n))) frag.append(refItem(entry, byId.get(entry.id) || {}));
     els.refs.insertBefore(frag, els.refs.querySelector(':scope > .note'));
-    if (i + BATCH < to) setTimeout(() => batch(i + BATCH), 0);
+    if (i + n < to) setTimeout(() => batch(i + n, BATCH), 0);
   };
-  batch(from);
+  batch(from, 2);
   const rest = entries.length - to;
   els.more.hidden = rest <= 0;
   if (rest > 0) els.more.textContent = `Show ${Math.min(rest, PAGE)} more (${num(rest)} not shown)`;
