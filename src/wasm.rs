@@ -161,6 +161,13 @@ impl StreamConverter {
         self.reader.records()
     }
 
+    /// Hands over the output written so far and forgets it, so that a caller building
+    /// a Blob piece by piece keeps only one copy of a large conversion.
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> String {
+        std::mem::take(&mut self.output)
+    }
+
     /// Ends the input and returns `{output, count, diagnostics}`.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let (w, out) = (&mut self.writer, &mut self.output);
