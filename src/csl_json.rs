@@ -5,7 +5,7 @@
 //! Values kept verbatim from the input go under `custom.ris` (tag → values).
 
 use crate::date::Date;
-use crate::keys::assign_keys;
+use crate::keys::{assign_keys_with, KeyStyle};
 use crate::model::Reference;
 use crate::name::Name;
 use std::fmt::{self, Write};
@@ -18,9 +18,14 @@ pub fn item_value(r: &Reference, key: &str) -> serde_json::Value {
     serde_json::from_str(&s).unwrap_or(serde_json::Value::Null)
 }
 
-/// All items as values, with keys from [`assign_keys`].
+/// All items as values, with keys from [`crate::keys::assign_keys`].
 pub fn items(refs: &[Reference]) -> Vec<serde_json::Value> {
-    let keys = assign_keys(refs);
+    items_with(refs, KeyStyle::default())
+}
+
+/// [`items`] with a key form.
+pub fn items_with(refs: &[Reference], style: KeyStyle) -> Vec<serde_json::Value> {
+    let keys = assign_keys_with(refs, style);
     refs.iter()
         .zip(&keys)
         .map(|(r, k)| item_value(r, k))

@@ -14,22 +14,59 @@ const STOP: &[&str] = &[
 /// letter; letters, digits and `_:.-` only), else family name + year + first title
 /// word. Duplicates get `a`, `b`, … appended (the first keeps the bare key).
 pub fn assign_keys(refs: &[Reference]) -> Vec<String> {
-    let mut k = Keys::default();
+    assign_keys_with(refs, KeyStyle::default())
+}
+
+/// [`assign_keys`] with a key form.
+pub fn assign_keys_with(refs: &[Reference], style: KeyStyle) -> Vec<String> {
+    let mut k = Keys::new(style);
     refs.iter().map(|r| k.key(r)).collect()
+}
+
+/// The form of generated keys (an `ID` tag that is a usable key always wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyStyle {
+    /// `rezaei2021combination`: family name, year, first title word (Zotero's form).
+    #[default]
+    AuthorYearTitle,
+    /// `rezaei2021`: family name and year (natbib/JabRef's form); duplicates get `a`, `b`.
+    AuthorYear,
+}
+
+impl KeyStyle {
+    /// Parses `authoryear-title` / `authoryear` (empty = default).
+    pub fn from_name(s: &str) -> Option<KeyStyle> {
+        match s {
+            "" | "authoryeartitle" | "authoryear-title" | "author-year-title" => {
+                Some(KeyStyle::AuthorYearTitle)
+            }
+            "authoryear" | "author-year" => Some(KeyStyle::AuthorYear),
+            _ => None,
+        }
+    }
 }
 
 /// Hands out unique keys one reference at a time (for streaming output). A hash set
 /// and a per-base counter keep it linear for 100,000-record libraries.
 #[derive(Debug, Default)]
 pub struct Keys {
+    style: KeyStyle,
     used: HashSet<String>,
     next_suffix: HashMap<String, usize>,
 }
 
 impl Keys {
+    /// A key generator of a form.
+    pub fn new(style: KeyStyle) -> Keys {
+        Keys {
+            style,
+            ..Default::default()
+        }
+    }
+
     /// The key for the next reference.
     pub fn key(&mut self, r: &Reference) -> String {
-        let base = base_key(r);
+        let base = base_key_with(r, self.style);
         let key = if self.used.contains(&base) {
             let n = self.next_suffix.entry(base.clone()).or_insert(0);
             loop {
@@ -71,8 +108,13 @@ fn usable_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'))
 }
 
-/// The key before de-duplication.
+/// The key before de-duplication, in the default form.
 pub fn base_key(r: &Reference) -> String {
+    base_key_with(r, KeyStyle::default())
+}
+
+/// The key before de-duplication.
+pub fn base_key_with(r: &Reference, style: KeyStyle) -> String {
     if let Some(id) = r.id.as_deref().filter(|i| usable_id(i)) {
         return id.trim().to_string();
     }
@@ -92,6 +134,9 @@ pub fn base_key(r: &Reference) -> String {
     match r.year() {
         Some(y) => key.push_str(&y.to_string()),
         None => key.push_str("nd"),
+    }
+    if style == KeyStyle::AuthorYear {
+        return key;
     }
     if let Some(t) = r.get("title") {
         if let Some(w) = t
@@ -190,6 +235,18 @@ mod tests {
         assert_eq!(
             assign_keys(&refs),
             vec!["muller2020ubung", "muller2020ubunga", "muller2020ubungb"]
+        );
+    }
+
+    #[test]
+    fn author_year_form() {
+        let refs = vec![
+            r("Rezaei, R.", 2021, "Combination"),
+            r("Rezaei, R.", 2021, "Other"),
+        ];
+        assert_eq!(
+            assign_keys_with(&refs, KeyStyle::AuthorYear),
+            vec!["rezaei2021", "rezaei2021a"]
         );
     }
 

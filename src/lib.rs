@@ -158,6 +158,8 @@ impl Format {
 pub struct Options {
     /// BibTeX/BibLaTeX: write accented letters as LaTeX commands instead of UTF-8.
     pub latex_accents: bool,
+    /// The form of generated citation keys (BibTeX keys and CSL-JSON ids).
+    pub keys: keys::KeyStyle,
 }
 
 /// Writes references one at a time, with unique keys across everything written
@@ -176,7 +178,7 @@ impl Writer {
         Writer {
             format,
             opts,
-            keys: keys::Keys::default(),
+            keys: keys::Keys::new(opts.keys),
             count: 0,
         }
     }

@@ -34,6 +34,7 @@ options:
   -s, --style S         format: a bundled style name (see 'citris styles') or a .csl file
   -l, --locale L        format: en-US, en-GB, de-DE, fr-FR, es-ES (default: the style's)
       --output MODE     format: text (default), html or markdown; convert: same as -o FILE
+      --keys FORM       citation keys: authoryear-title (rezaei2021combination, default) or authoryear (rezaei2021)
       --latex-accents   BibTeX/BibLaTeX: write accents as LaTeX commands ({\\\"u}) instead of UTF-8
   -q, --quiet           print errors only
   -v, --verbose         also print informational notes (encoding, unmapped tags kept)
@@ -119,6 +120,12 @@ fn parse_args() -> Result<Args, String> {
             "-q" | "--quiet" => a.quiet = true,
             "-v" | "--verbose" => a.verbose = true,
             "--latex-accents" => a.opts.latex_accents = true,
+            "--keys" => {
+                let v = value("--keys")?;
+                a.opts.keys = citris::keys::KeyStyle::from_name(&v).ok_or_else(|| {
+                    format!("unknown key form '{v}' (expected authoryear-title or authoryear)")
+                })?;
+            }
             _ => return Err(format!("unknown option '{arg}'")),
         }
     }
@@ -289,7 +296,7 @@ fn run(args: &Args, job: Job) -> ExitCode {
                 Some("markdown" | "md") => Output::Markdown,
                 _ => Output::Text,
             };
-            let items = citris::csl_json::items(&refs);
+            let items = citris::csl_json::items_with(&refs, args.opts.keys);
             match citris::cite::format(&items, style, &args.locale) {
                 Ok(entries) => {
                     for e in &entries {

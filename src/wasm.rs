@@ -2,6 +2,7 @@
 //! uses. Inputs are bytes (so decoding follows the core's rules) or text; results
 //! are plain JS objects; errors become JS `Error`s with the message.
 
+use crate::keys::KeyStyle;
 use crate::{Diagnostic, Format, Options, Parsed, Writer};
 use js_sys::{Error, Uint8Array};
 use serde::Serialize;
@@ -12,7 +13,8 @@ const TS_TYPES: &'static str = r#"
 export type Severity = 'info' | 'warning' | 'error';
 export interface Diagnostic { line: number; column: number; severity: Severity; message: string }
 export interface ParseResult { items: Record<string, unknown>[]; diagnostics: Diagnostic[]; encoding: string }
-export interface ConvertOptions { to: 'bibtex' | 'biblatex' | 'csl-json' | 'ris'; latexAccents?: boolean }
+export type KeyForm = 'authoryear-title' | 'authoryear';
+export interface ConvertOptions { to: 'bibtex' | 'biblatex' | 'csl-json' | 'ris'; latexAccents?: boolean; keys?: KeyForm }
 export interface ConvertResult { output: string; count: number; diagnostics: Diagnostic[] }
 export interface FormatInfo { name: string; extension: string; mime: string }
 "#;
@@ -46,12 +48,30 @@ struct ParseOut<'a> {
     encoding: &'a str,
 }
 
-/// `parse(input) → {items, diagnostics, encoding}`: CSL-JSON items (with `_line`, the
-/// line of the record in the input) and every diagnostic.
+/// The `keys` option of every call (`authoryear-title`, the default, or `authoryear`).
+pub(crate) fn key_style(options: &JsValue) -> Result<KeyStyle, JsValue> {
+    if !options.is_object() {
+        return Ok(KeyStyle::default());
+    }
+    let v = js_sys::Reflect::get(options, &JsValue::from_str("keys")).unwrap_or(JsValue::UNDEFINED);
+    match v.as_string() {
+        None => Ok(KeyStyle::default()),
+        Some(s) => KeyStyle::from_name(&s).ok_or_else(|| {
+            Error::new(&format!(
+                "unknown key form '{s}' (expected authoryear-title or authoryear)"
+            ))
+            .into()
+        }),
+    }
+}
+
+/// `parse(input, {keys}) → {items, diagnostics, encoding}`: CSL-JSON items (with
+/// `_line`, the line of the record in the input) and every diagnostic.
 #[wasm_bindgen(skip_typescript)]
-pub fn parse(input: JsValue) -> Result<JsValue, JsValue> {
+pub fn parse(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let keys = key_style(&options)?;
     let p = read_input(&input)?;
-    let mut items = crate::csl_json::items(&p.references);
+    let mut items = crate::csl_json::items_with(&p.references, keys);
     for (item, r) in items.iter_mut().zip(&p.references) {
         if let Some(o) = item.as_object_mut() {
             o.insert("_line".into(), r.line.into());
@@ -73,6 +93,7 @@ struct ConvertOpts {
 }
 
 fn convert_opts(options: JsValue) -> Result<(Format, Options), JsValue> {
+    let keys = key_style(&options)?;
     let o: ConvertOpts = serde_wasm_bindgen::from_value(options)
         .map_err(|e| Error::new(&format!("bad options: {e}")))?;
     let f = Format::from_name(&o.to).ok_or_else(|| {
@@ -85,6 +106,7 @@ fn convert_opts(options: JsValue) -> Result<(Format, Options), JsValue> {
         f,
         Options {
             latex_accents: o.latex_accents,
+            keys,
         },
     ))
 }
@@ -186,7 +208,7 @@ impl StreamConverter {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FUNCS: &'static str = r#"
-export function parse(input: Uint8Array | string): ParseResult;
+export function parse(input: Uint8Array | string, options?: { keys?: KeyForm }): ParseResult;
 export function convert(input: Uint8Array | string, options: ConvertOptions): ConvertResult;
 export function formats(): FormatInfo[];
 "#;
@@ -199,7 +221,7 @@ mod cite_bindings {
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_CITE: &'static str = r#"
-export interface FormatOptions { style?: string; styleXml?: string; locale?: string }
+export interface FormatOptions { style?: string; styleXml?: string; locale?: string; keys?: KeyForm }
 export interface FormattedEntry { id: string; text: string; html: string; citation: string }
 export interface FormatResult { entries: FormattedEntry[]; diagnostics: Diagnostic[] }
 export interface StyleInfo { name: string; title: string }
@@ -262,6 +284,7 @@ export function styles(): StyleInfo[];
     /// `Error` with the message for a bad style.
     #[wasm_bindgen(skip_typescript)]
     pub fn format(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let keys = key_style(&options)?;
         let o: FormatOpts = if options.is_undefined() || options.is_null() {
             FormatOpts::default()
         } else {
@@ -270,7 +293,7 @@ export function styles(): StyleInfo[];
         };
         let style = style_for(&o)?;
         let p = read_input(&input)?;
-        let items = crate::csl_json::items(&p.references);
+        let items = crate::csl_json::items_with(&p.references, keys);
         let entries =
             cite::format(&items, &style, &o.locale).map_err(|e| Error::new(&e.to_string()))?;
         to_js(&FormatOut {

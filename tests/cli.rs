@@ -658,3 +658,45 @@ fn styles_lists_the_bundled_styles() {
         assert!(stdout(&o).contains(name), "{name} missing:\n{}", stdout(&o));
     }
 }
+
+#[test]
+fn key_form_option() {
+    let seed = fixture("collapsed-paste.ris");
+    let o = run(
+        &[
+            "convert",
+            "--to",
+            "bibtex",
+            "--keys",
+            "authoryear",
+            s(&seed),
+        ],
+        None,
+    );
+    assert!(
+        stdout(&o).starts_with("@article{rezaei2021,"),
+        "{}",
+        show(&o)
+    );
+    let o = run(
+        &[
+            "convert",
+            "--to",
+            "csl-json",
+            "--keys",
+            "authoryear",
+            s(&seed),
+        ],
+        None,
+    );
+    assert!(
+        stdout(&o).contains("\"id\": \"rezaei2021\""),
+        "{}",
+        show(&o)
+    );
+    let o = run(
+        &["convert", "--to", "bibtex", "--keys", "nonsense", s(&seed)],
+        None,
+    );
+    assert_eq!(code(&o), 2, "{}", show(&o));
+}

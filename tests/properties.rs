@@ -331,7 +331,7 @@ proptest! {
             let _ = citris::write_string(
                 &parsed.references,
                 f,
-                &Options { latex_accents: true },
+                &Options { latex_accents: true, ..Default::default() },
             );
         }
         let _ = stream(&bytes, &[size]);
@@ -426,7 +426,7 @@ proptest! {
         let refs = parse_refs(&render(&rs, "\n"));
         let keys = citris::keys::assign_keys(&refs);
         for f in [Format::Bibtex, Format::Biblatex] {
-            let opts = Options { latex_accents };
+            let opts = Options { latex_accents, ..Default::default() };
             let bib = citris::write_string(&refs, f, &opts);
             let parsed = biblatex::Bibliography::parse(&bib);
             prop_assert!(parsed.is_ok(), "{:?}: {:?}\n{}", f, parsed.err(), bib);
