@@ -413,7 +413,8 @@ pub fn looks_like_org(s: &str) -> bool {
                 .any(|w| matches!(w.as_str(), "of" | "for" | "the"))
 }
 
-fn collapse_ws(s: &str) -> String {
+/// Runs of whitespace (line breaks included) as single spaces, trimmed.
+pub(crate) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {

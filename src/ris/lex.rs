@@ -168,11 +168,6 @@ impl<'a> Lexer<'a> {
         self.records
     }
 
-    /// The number of the next line to be read.
-    pub fn next_line(&self) -> u32 {
-        self.line
-    }
-
     /// Reads all lines of `text` (LF, CRLF and CR line ends, mixed).
     pub fn run(&mut self, text: &'a str, diags: &mut Vec<Diagnostic>) {
         let bytes = text.as_bytes();
@@ -225,11 +220,6 @@ impl<'a> Lexer<'a> {
             self.records.push(rec);
         }
         self.records
-    }
-
-    /// Takes the records completed so far (for streaming).
-    pub fn take_records(&mut self) -> Vec<RawRecord<'a>> {
-        std::mem::take(&mut self.records)
     }
 
     fn line_in(&mut self, line: &'a str, offset: usize, diags: &mut Vec<Diagnostic>) {

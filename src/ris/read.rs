@@ -248,7 +248,7 @@ fn read_containers(
     for (row, f) in cands {
         // Runs of blanks and line breaks inside a value are layout (wrapping, aligned
         // exports), not content: one space each.
-        let value = collapse_blanks(&f.value);
+        let value = name::collapse_ws(&f.value);
         match r.fields.get(row.var) {
             None => {
                 r.fields.insert(row.var, value);
@@ -279,17 +279,6 @@ fn read_containers(
             extra(r, f, diags, msg);
         }
     }
-}
-
-fn collapse_blanks(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
 }
 
 /// Like [`extra`], as a warning: the value conflicts with one already read.
