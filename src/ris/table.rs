@@ -457,10 +457,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_tags_sorted_for_binary_search() {
+    fn known_tags_are_unique_well_formed_and_indexed() {
         let mut v = KNOWN_TAGS.to_vec();
         v.sort();
-        assert_eq!(v, KNOWN_TAGS);
+        v.dedup();
+        assert_eq!(v.len(), KNOWN_TAGS.len(), "duplicate known tag");
+        for t in KNOWN_TAGS {
+            assert!(slot(t).is_some() && is_known_tag(t), "{t}");
+        }
     }
 
     #[test]
