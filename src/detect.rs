@@ -31,7 +31,9 @@ pub fn not_ris(bytes: &[u8], text: &str) -> Option<&'static str> {
         return Some("a JSON file");
     }
     if t.starts_with('<') {
-        if head.contains("<style") && head.contains("citationstyles.org") {
+        if head.contains("<style")
+            && (head.contains("citationstyles.org") || head.contains("xbiblio/csl"))
+        {
             return Some("a CSL style file (load it as a style, not as references)");
         }
         if head.contains("<html")

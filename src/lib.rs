@@ -51,6 +51,14 @@ pub struct Parsed {
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
     let decoded = decode::decode(bytes);
     let mut diagnostics = decoded.diagnostics;
+    if let Some(d) = foreign(bytes, &decoded.text) {
+        diagnostics.push(d);
+        return Parsed {
+            references: Vec::new(),
+            diagnostics,
+            encoding: decoded.encoding,
+        };
+    }
     let references = ris::parse_text(&decoded.text, &mut diagnostics);
     if references.is_empty() {
         diagnostics.push(no_records(bytes, &decoded.text));
@@ -66,6 +74,14 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
 pub fn parse_str(text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(d) = foreign(text.as_bytes(), text) {
+        diagnostics.push(d);
+        return Parsed {
+            references: Vec::new(),
+            diagnostics,
+            encoding: "UTF-8",
+        };
+    }
     let references = ris::parse_text(text, &mut diagnostics);
     if references.is_empty() {
         diagnostics.push(no_records(text.as_bytes(), text));
@@ -75,6 +91,20 @@ pub fn parse_str(text: &str) -> Parsed {
         diagnostics,
         encoding: "UTF-8",
     }
+}
+
+/// An input in another tagged format (PubMed NBIB shares `TI  - `, `AU  - ` with RIS)
+/// and without a single `TY` is not read as RIS: its lines would become bogus records.
+/// Only the first 4 KiB are looked at, so that the streaming reader decides the same.
+pub fn foreign(bytes: &[u8], text: &str) -> Option<Diagnostic> {
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    detect::not_ris(&bytes[..bytes.len().min(4096)], head)?;
+    let has_ty = head.contains("TY  -") || head.contains("TY -") || head.contains("ty  -");
+    (!has_ty).then(|| no_records(bytes, text))
 }
 
 /// The error for an input without records, naming its format when it is recognisable.

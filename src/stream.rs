@@ -32,6 +32,9 @@ pub struct StreamReader {
     diagnostics: Vec<Diagnostic>,
     bytes_in: usize,
     first_bytes: Vec<u8>,
+    /// Whether the head was checked for another format, and what was found.
+    checked: bool,
+    foreign: Option<Diagnostic>,
 }
 
 impl std::fmt::Debug for StreamReader {
@@ -86,12 +89,41 @@ impl StreamReader {
             self.first_bytes.extend_from_slice(&chunk[..n]);
         }
         self.decode_chunk(chunk, false);
+        // Nothing is emitted before the first 4 KiB tell whether this is RIS at all
+        // (the same look `crate::parse_bytes` takes).
+        if !self.checked {
+            if self.first_bytes.len() < 4096 {
+                return;
+            }
+            self.check_head();
+        }
+        if self.foreign.is_some() {
+            self.text.clear();
+            return;
+        }
         self.drain(false, each);
+    }
+
+    fn check_head(&mut self) {
+        self.checked = true;
+        let mut end = self.text.len().min(4096);
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.foreign = crate::foreign(&self.first_bytes, &self.text[..end]);
     }
 
     /// Ends the input; calls `each` for the remaining references.
     pub fn finish(&mut self, each: &mut dyn FnMut(Reference)) {
         self.decode_chunk(&[], true);
+        if !self.checked {
+            self.check_head();
+        }
+        if let Some(d) = self.foreign.take() {
+            self.text.clear();
+            self.diagnostics.push(d);
+            return;
+        }
         self.drain(true, each);
         if self.records == 0 {
             let text = String::from_utf8_lossy(&self.first_bytes).into_owned();
