@@ -82,24 +82,32 @@ struct Entry<'a, W: Write> {
 }
 
 impl<W: Write> Entry<'_, W> {
-    fn field(&mut self, name: &str, value: &str) -> fmt::Result {
+    /// Opens `name = {`, counting the field.
+    fn open(&mut self, name: &str) -> fmt::Result {
+        self.out_fields += 1;
+        write!(self.out, ",\n  {name} = {{")
+    }
+
+    fn escaped(&mut self, name: &str, value: &str, protect_case: bool) -> fmt::Result {
         if value.trim().is_empty() {
             return Ok(());
         }
-        self.out_fields += 1;
-        write!(self.out, ",\n  {name} = {{")?;
-        escape(value.trim(), self.opts.latex_accents, false, self.out)?;
+        self.open(name)?;
+        escape(
+            value.trim(),
+            self.opts.latex_accents,
+            protect_case,
+            self.out,
+        )?;
         self.out.write_char('}')
     }
 
+    fn field(&mut self, name: &str, value: &str) -> fmt::Result {
+        self.escaped(name, value, false)
+    }
+
     fn title(&mut self, name: &str, value: &str) -> fmt::Result {
-        if value.trim().is_empty() {
-            return Ok(());
-        }
-        self.out_fields += 1;
-        write!(self.out, ",\n  {name} = {{")?;
-        escape(value.trim(), self.opts.latex_accents, true, self.out)?;
-        self.out.write_char('}')
+        self.escaped(name, value, true)
     }
 
     /// `url` and `doi` are verbatim fields in biblatex and for the `url` package:
@@ -109,8 +117,7 @@ impl<W: Write> Entry<'_, W> {
         if value.trim().is_empty() {
             return Ok(());
         }
-        self.out_fields += 1;
-        write!(self.out, ",\n  {name} = {{")?;
+        self.open(name)?;
         for c in value.trim().chars() {
             match c {
                 '{' => self.out.write_str("%7B")?,

@@ -32,6 +32,15 @@ use hayagriva::{
 };
 use serde_json::{Map, Value};
 
+/// The bundled styles' short names, for error messages.
+fn bundled_names() -> String {
+    BUNDLED
+        .iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A style that ships inside citris.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BundledStyle {
@@ -182,11 +191,7 @@ impl Style {
             .ok_or_else(|| {
                 CiteError::new(format!(
                     "unknown style '{name}'; bundled styles are: {}",
-                    BUNDLED
-                        .iter()
-                        .map(|s| s.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    bundled_names()
                 ))
             })?;
         let inner = bundled_parsed(index)?;
@@ -219,11 +224,7 @@ impl Style {
                         "'{}' is a dependent style; its parent style {parent} is not bundled \
                          (bundled: {}). Use the parent's .csl file instead",
                         dep.info.title.value,
-                        BUNDLED
-                            .iter()
-                            .map(|s| s.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        bundled_names()
                     ))
                 })?;
                 Ok(Style {

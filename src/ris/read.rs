@@ -93,31 +93,22 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                 }
             }
             Kind::Date => dates.push((row.var, f)),
-            Kind::PageStart => {
-                if sp.is_none() {
-                    sp = Some(f);
-                } else if sp.is_some_and(|p| p.value.trim() == value) {
+            Kind::PageStart | Kind::PageEnd => {
+                let slot = if row.kind == Kind::PageStart {
+                    &mut sp
+                } else {
+                    &mut ep
+                };
+                match slot {
+                    None => *slot = Some(f),
                     // The same page twice adds nothing.
-                } else {
-                    extra(
+                    Some(p) if p.value.trim() == value => {}
+                    Some(_) => extra(
                         &mut r,
                         f,
                         diags,
                         format!("second {tag}; the first is used, this one kept"),
-                    );
-                }
-            }
-            Kind::PageEnd => {
-                if ep.is_none() {
-                    ep = Some(f);
-                } else if ep.is_some_and(|p| p.value.trim() == value) {
-                } else {
-                    extra(
-                        &mut r,
-                        f,
-                        diags,
-                        format!("second {tag}; the first is used, this one kept"),
-                    );
+                    ),
                 }
             }
             Kind::Keyword => {

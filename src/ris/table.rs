@@ -85,12 +85,8 @@ const fn alias(
     meaning: &'static str,
 ) -> Row {
     Row {
-        tag,
-        types,
-        var,
-        kind,
-        meaning,
         write: false,
+        ..row(tag, types, var, kind, meaning)
     }
 }
 
