@@ -26,7 +26,13 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                     )
                 };
                 diags.push(Diagnostic::new(rec.line, 1, Severity::Warning, msg));
-                let keep = if t.is_empty() { "GEN" } else { t };
+                // An unknown code is kept as written (not upper-cased: `Ca  - ` inside
+                // it would turn into a tag separator when written and read again).
+                let keep = if t.is_empty() {
+                    "GEN"
+                } else {
+                    rec.ty().unwrap_or("").trim()
+                };
                 (keep.to_string(), "GEN".to_string(), "document")
             }
         },
@@ -102,7 +108,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                 match slot {
                     None => *slot = Some(f),
                     // The same page twice adds nothing.
-                    Some(p) if p.value.trim() == value => {}
+                    Some(p) if name::collapse_ws(&p.value) == name::collapse_ws(value) => {}
                     Some(_) => extra(
                         &mut r,
                         f,
@@ -123,7 +129,22 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                 }
             }
             Kind::Doi => match clean_doi(value) {
-                Some(doi) => set_text(&mut r, "DOI", &doi, f, diags),
+                Some(doi) => {
+                    let rest = value[value.find(&doi).map_or(0, |i| i + doi.len())..].trim();
+                    let rest = rest.trim_start_matches(['.', ',', ';']).trim();
+                    if !rest.is_empty() {
+                        diags.push(Diagnostic::new(
+                            f.line,
+                            f.column,
+                            Severity::Warning,
+                            format!(
+                                "{tag}: text after the DOI is not part of it: '{}'",
+                                short(rest)
+                            ),
+                        ));
+                    }
+                    set_text(&mut r, "DOI", &doi, f, diags)
+                }
                 None => extra(
                     &mut r,
                     f,
@@ -416,11 +437,12 @@ fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
 pub fn clean_doi(value: &str) -> Option<String> {
     let v = value.trim();
     let start = v.find("10.")?;
-    let doi = v[start..].trim().trim_end_matches(['.', ',', ';']);
+    // A DOI has no blanks; trailing sentence punctuation is not part of it.
+    let doi = v[start..].split_whitespace().next()?;
+    let doi = doi.trim_end_matches(['.', ',', ';']);
     if doi.len() < 7 || !doi.contains('/') {
         return None;
     }
-    let doi = doi.split_whitespace().next()?;
     Some(doi.to_string())
 }
 
@@ -461,7 +483,8 @@ fn read_dates(
 ) {
     let mut unreadable: Vec<(&'static str, &RawField<'_>)> = Vec::new();
     for &(var, f) in dates {
-        let value = f.value.trim();
+        // Wrapped dates are one line, as the RIS writer writes them back.
+        let value = &name::collapse_ws(&f.value);
         match Date::parse(value) {
             Some(d) => match r.dates.get(var) {
                 None => {
@@ -495,7 +518,7 @@ fn read_dates(
         }
     }
     for (var, f) in unreadable {
-        let value = f.value.trim();
+        let value = &name::collapse_ws(&f.value);
         if r.dates.contains_key(var) {
             extra(
                 r,
@@ -536,11 +559,12 @@ fn tidy_range(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn read_pages(r: &mut Reference, ty: &str, sp: Option<&RawField<'_>>, ep: Option<&RawField<'_>>) {
+    // Wrapped page values are one line, as everywhere else.
     let sp = sp
-        .map(|f| tidy_range(f.value.trim()))
+        .map(|f| tidy_range(&name::collapse_ws(&f.value)).into_owned())
         .filter(|s| !s.is_empty());
     let ep = ep
-        .map(|f| tidy_range(f.value.trim()))
+        .map(|f| tidy_range(&name::collapse_ws(&f.value)).into_owned())
         .filter(|s| !s.is_empty());
     let (sp, ep) = (sp.as_deref(), ep.as_deref());
     let sp_var = table::lookup(ty, "SP").map(|r| r.var).unwrap_or("page");

@@ -62,7 +62,8 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
             Kind::Date => {
                 if let Some(d) = r.dates.get(row.var) {
                     if row.var == "issued" {
-                        write_issued(d, lookup_ty, out)?;
+                        let extra_da = r.extra.iter().any(|e| e.tag == "DA");
+                        write_issued(d, lookup_ty, extra_da, out)?;
                     } else if d.parts.len() == 1 {
                         line(out, row.tag, &d.to_ris())?;
                     } else {
@@ -73,8 +74,8 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
             Kind::PageStart | Kind::PageEnd => {
                 if row.var == "page" {
                     if let Some(p) = r.get("page") {
-                        let extra_ep = r.extra.iter().any(|e| e.tag == "EP");
-                        write_pages(p, lookup_ty, extra_ep, out)?;
+                        let extra = r.extra.iter().any(|e| e.tag == "SP" || e.tag == "EP");
+                        write_pages(p, lookup_ty, extra, out)?;
                     }
                 } else if let Some(v) = r.get(row.var) {
                     line(out, row.tag, v)?;
@@ -124,11 +125,19 @@ pub fn write_record(r: &Reference, out: &mut impl Write) -> fmt::Result {
 /// date for this type (RIS 2011). Where `DA` means something else (EJOUR: Date
 /// Accessed), the full date goes into `PY`, which the reader accepts in any shape.
 /// Ranges and unreadable dates are written as words under the same tag, so that
-/// `DA`'s priority over `PY` on reading cannot swap them with a kept extra.
-fn write_issued(d: &crate::date::Date, ty: &str, out: &mut impl Write) -> fmt::Result {
+/// `DA`'s priority over `PY` on reading cannot swap them with a kept extra; for
+/// the same reason a bare year goes into `DA` (`2009///`) when a disagreeing `DA`
+/// was kept as an extra (the first of two `DA`s wins).
+fn write_issued(
+    d: &crate::date::Date,
+    ty: &str,
+    extra_da: bool,
+    out: &mut impl Write,
+) -> fmt::Result {
     let da_is_issued = table::lookup(ty, "DA").is_some_and(|row| row.var == "issued");
     let full_tag = if da_is_issued { "DA" } else { "PY" };
     match d.year() {
+        Some(_) if da_is_issued && extra_da && d.parts.len() == 1 => line(out, "DA", &d.to_ris()),
         Some(y)
             if d.parts.len() == 1
                 && d.precision() == 1
@@ -150,9 +159,10 @@ fn write_issued(d: &crate::date::Date, ty: &str, out: &mut impl Write) -> fmt::R
 /// `1-14` → `SP 1`, `EP 14`; anything else (`e1001`, `1–14`, `1 -14`) as it is. A single
 /// page goes into `EP` where `SP` means the number of pages (books, theses).
 ///
-/// With a kept second `EP` among the extras, a single page goes into `EP` too, so
-/// that the extra cannot pair up with it as a range when read again.
-fn write_pages(p: &str, ty: &str, extra_ep: bool, out: &mut impl Write) -> fmt::Result {
+/// With a kept second `SP` or `EP` among the extras (written after), anything but an
+/// exact range goes into both `SP` and `EP` (equal start and end read as one value),
+/// so that an extra cannot pair up with it when read again.
+fn write_pages(p: &str, ty: &str, extra: bool, out: &mut impl Write) -> fmt::Result {
     if let Some((a, b)) = p.split_once('-') {
         let exact = !a.is_empty() && !b.is_empty() && !b.contains('-') && a != b;
         if exact && a.trim() == a && b.trim() == b {
@@ -160,8 +170,12 @@ fn write_pages(p: &str, ty: &str, extra_ep: bool, out: &mut impl Write) -> fmt::
             return line(out, "EP", b);
         }
     }
+    if extra {
+        line(out, "SP", p)?;
+        return line(out, "EP", p);
+    }
     let sp_is_page = table::lookup(ty, "SP").is_some_and(|row| row.var == "page");
-    if !extra_ep && (sp_is_page || p.contains('-')) {
+    if sp_is_page || p.contains('-') {
         line(out, "SP", p)
     } else {
         line(out, "EP", p)
