@@ -233,8 +233,23 @@ browser_tests() {
   return "$rc"
 }
 
+# Python's bibtexparser 2 (PyPI, pinned) for tests/bibtexparser.rs, the second
+# independent BibTeX parser; installed into target/pylib, not system-wide.
+BIBTEXPARSER_VERSION=2.1.0
+ensure_pylib() {
+  have python3 || apt_install python3
+  if ! PYTHONPATH=target/pylib python3 -c "import bibtexparser as b; assert b.__version__ == '$BIBTEXPARSER_VERSION'" 2>/dev/null; then
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    say "pip install --target target/pylib bibtexparser==$BIBTEXPARSER_VERSION"
+    python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+      --target target/pylib --upgrade "bibtexparser==$BIBTEXPARSER_VERSION"
+  fi
+}
+
 cmd_test() {
   ensure_rust lint
+  ensure_pylib
+  export CITRIS_REQUIRE_PY=1
   say "cargo fmt --all -- --check"
   cargo fmt --all -- --check
   say "cargo clippy --all-targets -- -D warnings"

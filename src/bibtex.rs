@@ -372,8 +372,20 @@ pub fn write_entry(
         }
         e.field(var, &d.to_iso().unwrap_or_else(|| d.literal.clone()))?;
     }
+    // A field name may appear once per entry (BibTeX ignores a repeated field with a
+    // warning; bibtexparser rejects the entry): a repeated tag is numbered, `ris-t1`,
+    // `ris-t1-2`, …
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for x in &r.extra {
-        e.field(&format!("ris-{}", x.tag.to_ascii_lowercase()), &x.value)?;
+        let tag = x.tag.to_ascii_lowercase();
+        let n = seen.entry(tag.clone()).or_default();
+        *n += 1;
+        let n = *n;
+        if n == 1 {
+            e.field(&format!("ris-{tag}"), &x.value)?;
+        } else {
+            e.field(&format!("ris-{tag}-{n}"), &x.value)?;
+        }
     }
     if e.out_fields == 0 {
         // `@article{key}` is valid BibTeX but not biblatex/biber input: keep the comma.

@@ -408,8 +408,15 @@ const NOTE_LABELS: &[(&str, &str)] = &[
 ];
 
 fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
-    for f in rec.fields.iter().filter(|f| f.tag.0 == *b"N1") {
-        let Some((label, value)) = f.value.split_once(": ") else {
+    // Line by line: ProCite writes one label per N1, and the RIS writer writes each
+    // line of a note as its own N1, so a label on a continuation line counts too.
+    let lines = rec
+        .fields
+        .iter()
+        .filter(|f| f.tag.0 == *b"N1")
+        .flat_map(|f| f.value.split('\n'));
+    for line in lines {
+        let Some((label, value)) = line.split_once(": ") else {
             continue;
         };
         let value = value.trim();
@@ -420,7 +427,7 @@ fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
         if table::tag_for(ty, var).is_none() {
             continue;
         }
-        if value.is_empty() || value.contains('\n') {
+        if value.is_empty() {
             continue;
         }
         if *var == "editor" {
