@@ -110,6 +110,17 @@ fn huge_inputs_are_read_whole() {
     let p = all_outputs(s.as_bytes());
     assert_eq!(p.references[0].names("author").len(), 10_000);
     assert_eq!(p.references[0].keywords, ["same"]);
+    // An unknown tag repeated 100,000 times: every value kept, each BibTeX field
+    // name distinct (numbered), in linear time.
+    let mut s = String::from("TY  - JOUR\n");
+    for i in 0..100_000 {
+        s.push_str(&format!("ZZ  - v{i}\n"));
+    }
+    s.push_str("ER  - \n");
+    let p = all_outputs(s.as_bytes());
+    assert_eq!(p.references[0].extra.len(), 100_000);
+    let bib = citris::write_string(&p.references, Format::Bibtex, &Default::default());
+    assert!(bib.contains("ris-zz-100000 = {v99999}"));
     // A million tiny records, keys unique.
     let tiny = "TY  - JOUR\nTI  - a\nER  - \n".repeat(1_000_000);
     let p = citris::parse_bytes(tiny.as_bytes());

@@ -14,7 +14,7 @@ targets=${*:-parse bibtex csl_json ris format}
 for t in $targets; do
   start=$(date +%s)
   cargo +nightly fuzz run --fuzz-dir tests/fuzz -O "$t" -- \
-    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     > "$here/artifacts/$t.log" 2>&1
   rc=$?
   runs=$(grep -a -o 'Done [0-9]* runs' "$here/artifacts/$t.log" | tail -1)
