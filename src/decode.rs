@@ -20,8 +20,10 @@ pub struct Decoded<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Decodes `bytes`: a BOM wins; else valid UTF-8; else UTF-16 without BOM when
-/// every other byte is NUL (as some Windows tools write); else Windows-1252.
+/// Decodes `bytes`: a BOM wins; else UTF-16 without BOM when NULs fill one byte
+/// parity of the first 4 KiB (as some Windows tools write); else valid UTF-8; else
+/// Windows-1252. Only the first 4 KiB and the first non-ASCII character decide, so
+/// that the streaming reader ([`crate::stream`]) decides the same.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     let mut diagnostics = Vec::new();
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
@@ -58,13 +60,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             diagnostics,
         };
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: Cow::Borrowed(s),
-            encoding: UTF_8.name(),
-            diagnostics,
-        };
-    }
+    // UTF-16 without a BOM before UTF-8: ASCII text in UTF-16 is also valid UTF-8
+    // (NULs are legal), and would be read as text with a NUL after every letter.
     if let Some(enc) = sniff_utf16(bytes) {
         let (t, errors) = enc.decode_without_bom_handling(bytes);
         diagnostics.push(Diagnostic::new(
@@ -82,6 +79,13 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         return Decoded {
             text: Cow::Owned(t.into_owned()),
             encoding: enc.name(),
+            diagnostics,
+        };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: Cow::Borrowed(s),
+            encoding: UTF_8.name(),
             diagnostics,
         };
     }
@@ -125,7 +129,7 @@ fn replaced_warning(enc: &str) -> Diagnostic {
 }
 
 /// UTF-16 without a BOM: at least 8 bytes, and NULs in one parity far more often than the other.
-fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+pub(crate) fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     let n = bytes.len().min(4096) & !1;
     if n < 8 {
         return None;
@@ -169,6 +173,18 @@ mod tests {
             d.text,
             "SP  - 1\u{2014}14 caf\u{e9}".replace('\u{2014}', "\u{2013}")
         );
+    }
+
+    #[test]
+    fn utf16le_without_bom_ascii_only() {
+        // Also valid UTF-8 (NULs are legal): UTF-16 must be recognised first.
+        let b: Vec<u8> = "TY  - JOUR\r\nTI  - x\r\nER  - \r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let d = decode(&b);
+        assert_eq!(d.encoding, "UTF-16LE");
+        assert!(d.text.starts_with("TY  - JOUR\r\n"));
     }
 
     #[test]

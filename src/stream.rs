@@ -135,7 +135,8 @@ impl StreamReader {
     fn decode_chunk(&mut self, chunk: &[u8], last: bool) {
         if !self.encoding_known {
             self.pending.extend_from_slice(chunk);
-            if self.pending.len() < 4 && !last {
+            // The whole-input decoder looks at the first 4 KiB: so does the stream.
+            if self.pending.len() < 4096 && !last {
                 return;
             }
             self.encoding_known = true;
@@ -147,9 +148,11 @@ impl StreamReader {
                     sniff = &sniff[..e.valid_up_to()];
                 }
             }
-            let probe = decode::decode(sniff);
-            let bom = Encoding::for_bom(&bytes).map(|(e, _)| e);
-            if bom.is_some() || probe.encoding.starts_with("UTF-16") {
+            let head = &bytes[..bytes.len().min(4096)];
+            let bom = Encoding::for_bom(head).map(|(e, _)| e);
+            if bom.is_some() || decode::sniff_utf16(head).is_some() {
+                // The same 4 KiB decide as in `decode::decode`.
+                let probe = decode::decode(head);
                 let enc = Encoding::for_label(probe.encoding.as_bytes()).unwrap_or(UTF_8);
                 self.encoding = enc.name();
                 self.diagnostics.extend(
@@ -160,7 +163,9 @@ impl StreamReader {
                 );
                 // new_decoder_with_bom_removal strips a BOM of its own encoding.
                 self.decoder = Some(enc.new_decoder_with_bom_removal());
-            } else if probe.encoding == "windows-1252" && std::str::from_utf8(&bytes).is_err() {
+            } else if decode::decode(sniff).encoding == "windows-1252"
+                && std::str::from_utf8(&bytes).is_err()
+            {
                 self.switch_to_1252();
             }
             self.decode_chunk_known(&bytes, last);

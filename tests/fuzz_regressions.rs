@@ -36,7 +36,7 @@ fn without_lines(mut refs: Vec<Reference>) -> Vec<Reference> {
 fn stream_equals_whole() {
     for (name, bytes) in inputs() {
         let whole = citris::parse_bytes(&bytes).references;
-        for size in [1, 7, 64] {
+        for size in (1..=61).chain([4096, 4097]) {
             let mut s = citris::stream::StreamReader::new();
             let mut got = Vec::new();
             for chunk in bytes.chunks(size) {
