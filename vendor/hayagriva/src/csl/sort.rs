@@ -19,15 +19,31 @@ trait CollationOrd: Ord {
     fn collation_cmp(&self, other: &Self, locale: LocaleCode) -> Ordering;
 }
 
+thread_local! {
+    /// Collators by locale: building one is far dearer than a comparison.
+    static COLLATORS: std::cell::RefCell<Vec<(String, Option<icu_collator::CollatorBorrowed<'static>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl CollationOrd for str {
     fn collation_cmp(&self, other: &Self, locale: LocaleCode) -> Ordering {
-        if let Ok(locale) = locale.0.parse::<IcuLocale>() {
-            let options = CollatorOptions::default();
-            let collator = Collator::try_new(locale.into(), options).unwrap();
-            collator.compare(self, other)
-        } else {
-            self.cmp(other)
-        }
+        COLLATORS.with(|c| {
+            let mut c = c.borrow_mut();
+            let i = match c.iter().position(|(l, _)| *l == locale.0) {
+                Some(i) => i,
+                None => {
+                    let collator = locale.0.parse::<IcuLocale>().ok().map(|l| {
+                        Collator::try_new(l.into(), CollatorOptions::default()).unwrap()
+                    });
+                    c.push((locale.0.clone(), collator));
+                    c.len() - 1
+                }
+            };
+            match &c[i].1 {
+                Some(collator) => collator.compare(self, other),
+                None => self.cmp(other),
+            }
+        })
     }
 }
 
@@ -134,44 +150,9 @@ impl StyleContext<'_> {
                     (None, None) => (Ordering::Equal, true),
                 }
             }
-            SortKey::MacroName {
-                name,
-                names_min,
-                names_use_first,
-                names_use_last,
-                ..
-            } => {
-                let render = |entry: &CitationItem<T>, idx: usize| {
-                    let mut ctx = self.macro_sorting_ctx(
-                        entry,
-                        idx,
-                        entry.locale.as_ref(),
-                        term_locale,
-                        false,
-                    );
-                    ctx.writing.name_options.push(InheritableNameOptions {
-                        et_al_min: *names_min,
-                        et_al_subsequent_min: *names_min,
-                        et_al_use_first: *names_use_first,
-                        et_al_subsequent_use_first: *names_use_first,
-                        et_al_use_last: *names_use_last,
-                        ..Default::default()
-                    });
-
-                    self.get_macro(name).map(|m| {
-                        for child in &m.children {
-                            child.render(&mut ctx)
-                        }
-                        ctx.flush().0.into_iter().fold(String::new(), |mut s, f| {
-                            f.write_buf(&mut s, BufWriteFormat::Plain).unwrap();
-                            s.to_lowercase()
-                        })
-                    })
-                };
-
-                let a_rendered = render(a, a_idx);
-                let b_rendered = render(b, b_idx);
-
+            SortKey::MacroName { .. } => {
+                let a_rendered = self.render_sort_macro(a, a_idx, key, term_locale);
+                let b_rendered = self.render_sort_macro(b, b_idx, key, term_locale);
                 (a_rendered.collation_cmp(&b_rendered, self.locale()), false)
             }
         };
@@ -186,6 +167,41 @@ impl StyleContext<'_> {
         }
     }
 
+    /// The text of a macro sort key for one item (lower case), as compared.
+    fn render_sort_macro<T: EntryLike>(
+        &self,
+        entry: &CitationItem<T>,
+        idx: usize,
+        key: &SortKey,
+        term_locale: Option<&LocaleCode>,
+    ) -> Option<String> {
+        let SortKey::MacroName { name, names_min, names_use_first, names_use_last, .. } =
+            key
+        else {
+            return None;
+        };
+        let mut ctx =
+            self.macro_sorting_ctx(entry, idx, entry.locale.as_ref(), term_locale, false);
+        ctx.writing.name_options.push(InheritableNameOptions {
+            et_al_min: *names_min,
+            et_al_subsequent_min: *names_min,
+            et_al_use_first: *names_use_first,
+            et_al_subsequent_use_first: *names_use_first,
+            et_al_use_last: *names_use_last,
+            ..Default::default()
+        });
+
+        self.get_macro(name).map(|m| {
+            for child in &m.children {
+                child.render(&mut ctx)
+            }
+            ctx.flush().0.into_iter().fold(String::new(), |mut s, f| {
+                f.write_buf(&mut s, BufWriteFormat::Plain).unwrap();
+                s.to_lowercase()
+            })
+        })
+    }
+
     /// Sorts the given citation items by the style's sort keys.
     pub fn sort<T: EntryLike>(
         &self,
@@ -194,24 +210,64 @@ impl StyleContext<'_> {
         term_locale: Option<&LocaleCode>,
         citation_number: impl Fn(&T) -> usize,
     ) {
-        if let Some(sort) = sort {
-            cites.sort_by(|a, b| {
-                let mut ordering = Ordering::Equal;
-                for key in &sort.keys {
-                    ordering = self.cmp_entries(
-                        a,
-                        citation_number(a.entry),
-                        b,
-                        citation_number(b.entry),
-                        key,
-                        term_locale,
-                    );
-                    if ordering != Ordering::Equal {
-                        break;
+        let Some(sort) = sort else { return };
+        // Macro keys are rendered once per item, not once per comparison (a sort
+        // makes O(n log n) comparisons; rendering dominates formatting otherwise).
+        let numbers: Vec<usize> = cites.iter().map(|c| citation_number(c.entry)).collect();
+        let macros: Vec<Vec<Option<String>>> = cites
+            .iter()
+            .zip(&numbers)
+            .map(|(c, &n)| {
+                sort.keys
+                    .iter()
+                    .map(|k| match k {
+                        SortKey::MacroName { .. } => {
+                            self.render_sort_macro(c, n, k, term_locale)
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..cites.len()).collect();
+        // Stable, like the sort of the items themselves.
+        order.sort_by(|&i, &j| {
+            for (k, key) in sort.keys.iter().enumerate() {
+                let ordering = match key {
+                    SortKey::MacroName { .. } => {
+                        let o = macros[i][k].collation_cmp(&macros[j][k], self.locale());
+                        if key.sort_direction() == SortDirection::Descending {
+                            o.reverse()
+                        } else {
+                            o
+                        }
                     }
+                    _ => self.cmp_entries(
+                        &cites[i], numbers[i], &cites[j], numbers[j], key, term_locale,
+                    ),
+                };
+                if ordering != Ordering::Equal {
+                    return ordering;
                 }
-                ordering
-            });
+            }
+            Ordering::Equal
+        });
+        // Put the items in that order (cycle by cycle, no clones).
+        let mut done = vec![false; order.len()];
+        for start in 0..order.len() {
+            if done[start] {
+                continue;
+            }
+            let mut cur = start;
+            loop {
+                done[cur] = true;
+                let next = order[cur];
+                if done[next] {
+                    break;
+                }
+                cites.swap(cur, next);
+                cur = next;
+            }
         }
     }
 }

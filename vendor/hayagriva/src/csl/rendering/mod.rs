@@ -940,11 +940,12 @@ fn render_date_part<T: EntryLike>(
 /// Render the year suffix if it is set and the style will not render it
 /// explicitly.
 fn render_year_suffix_implicitly<T: EntryLike>(ctx: &mut Context<T>) {
-    if ctx.renders_year_suffix_implicitly()
-        && let Some(year_suffix) = ctx.resolve_standard_variable(
-            LongShortForm::default(),
-            StandardVariable::YearSuffix,
-        )
+    // Resolve the (usually absent) suffix first: whether the style renders it
+    // explicitly walks the whole layout.
+    if let Some(year_suffix) = ctx.resolve_standard_variable(
+        LongShortForm::default(),
+        StandardVariable::YearSuffix,
+    ) && ctx.renders_year_suffix_implicitly()
     {
         ctx.push_chunked(year_suffix.as_ref());
     }
