@@ -258,7 +258,7 @@ impl WordData {
             start: buf_before,
             end: buf_now,
             case: if start_was_upper { WordCase::AllUpper } else { WordCase::Lowercase },
-            follows_punctuation: prev_class.is_new_subclause(),
+            follows_punctuation: prev_class.is_new_sentence(),
             start_was_upper,
         })
     }
@@ -285,7 +285,7 @@ impl WordData {
                 } else {
                     WordCase::Lowercase
                 },
-                follows_punctuation: prev_class.is_new_subclause(),
+                follows_punctuation: prev_class.is_new_sentence(),
                 start_was_upper,
             });
         }
@@ -382,6 +382,8 @@ impl CaseFolder {
 
     /// Add a string chunk to the buffer.
     pub fn push_verbatim(&mut self, value: &str) {
+        self.process_word();
+        self.last_word = None;
         let conf = mem::replace(&mut self.case, Case::NoTransform);
         self.last_reconfig = self.buf.len();
         self.push_str(value);
@@ -414,13 +416,11 @@ impl CaseFolder {
         match self.case {
             Case::Title(config)
                 if config.trim_start && self.pristine && c.is_whitespace() => {}
-            Case::Title(_) => {
-                if prev_class.is_new_word() {
-                    self.buf.extend(c.to_uppercase());
-                } else {
-                    self.buf.extend(c.to_lowercase());
-                }
-            }
+            // CSL 1.0.2, "Title case conversion": a lowercase word gets its first
+            // letter capitalised (decided in `process_word`, when the whole word
+            // is known); words with capitals (`PLoS`, `NumPy`, `CAR`, `T`) keep
+            // their case.
+            Case::Title(_) => self.buf.push(c),
             Case::Sentence(config)
                 if config.trim_start && self.pristine && c.is_whitespace() => {}
             Case::Sentence(config) => {
@@ -510,8 +510,15 @@ impl CaseFolder {
 
         match self.case {
             Case::Title(config) => {
-                if config.keep_all_uppercase_words && data.is_all_upper() {
-                    verdict = WordVerdict::AllUpper;
+                let lowercase_word =
+                    data.case == WordCase::Lowercase && !data.start_was_upper;
+                if lowercase_word {
+                    verdict = WordVerdict::Capitalize;
+                }
+                if data.case == WordCase::HasNonStartUpper
+                    || (data.case == WordCase::AllUpper && data.end - data.start > 1)
+                {
+                    // Mixed case and all-capital words stay as they are.
                 } else if config.use_exception_dictionary {
                     // Check if the word should be decapitalized.
                     let mut lookup = true;
@@ -528,11 +535,16 @@ impl CaseFolder {
                     let term = self.find_word().unwrap_or_default();
 
                     if lookup {
-                        verdict = if en::NEVER_CAPITALIZE.binary_search(&term).is_ok() {
-                            WordVerdict::Lowercase
-                        } else {
-                            WordVerdict::Keep
-                        };
+                        // The list holds capitalised forms.
+                        let mut cap = String::with_capacity(term.len());
+                        let mut chars = term.chars();
+                        if let Some(f) = chars.next() {
+                            cap.extend(f.to_uppercase());
+                            cap.push_str(chars.as_str());
+                        }
+                        if en::NEVER_CAPITALIZE.binary_search(&cap.as_str()).is_ok() {
+                            verdict = WordVerdict::Lowercase;
+                        }
                     }
                 }
             }
@@ -623,6 +635,9 @@ impl CaseFolder {
             return;
         }
 
+        // The word in progress ends here: its case is decided under the old rules.
+        self.process_word();
+        self.last_word = None;
         self.may_trim_end();
         self.last_reconfig = self.buf.len();
         self.pristine = true;
