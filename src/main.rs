@@ -270,12 +270,7 @@ fn run(args: &Args, job: Job) -> ExitCode {
         }
         total += parsed.references.len();
         match writer.as_mut() {
-            Some(w) => {
-                for r in &parsed.references {
-                    // Writing into a String cannot fail.
-                    let _ = w.record(r, &mut out);
-                }
-            }
+            Some(w) => w.records(&parsed.references, &mut out),
             None => refs.extend(parsed.references),
         }
     }
