@@ -435,7 +435,8 @@ fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
                 r.names.insert(var, name::parse_list(value));
             }
         } else if r.get(var).is_none() {
-            r.fields.insert(var, value.to_string());
+            // As if read from its own tag (`read_containers` collapses blanks).
+            r.fields.insert(var, name::collapse_ws(value));
         }
     }
 }
