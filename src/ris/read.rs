@@ -458,8 +458,12 @@ pub fn clean_doi(value: &str) -> Option<String> {
 fn find_doi(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
     for f in &rec.fields {
         let tag = f.tag.as_str();
-        if matches!(tag, "M3" | "N1" | "L3" | "DI") || lookup_kind(ty, tag) == Some(Kind::Url) {
-            let v = f.value.as_ref();
+        if !(matches!(tag, "M3" | "N1" | "L3" | "DI") || lookup_kind(ty, tag) == Some(Kind::Url)) {
+            continue;
+        }
+        // Line by line: the RIS writer writes each line of a note or a link list as
+        // its own tag, and the same DOI must be found when that is read again.
+        for v in f.value.split('\n') {
             let Some(i) = v.find("10.") else { continue };
             let prefix_ok = i == 0
                 || v[..i].ends_with("doi.org/")
