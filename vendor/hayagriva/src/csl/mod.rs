@@ -132,9 +132,19 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
             request.locale.as_ref(),
             |_| 0,
         );
+        // Entries by address (citations hold the same references), so that
+        // numbering an item is not a scan with deep comparisons (quadratic in the
+        // number of entries); an equal item at another address falls back to it.
+        let entry_index: HashMap<*const T, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.entry as *const T, i))
+            .collect();
         let citation_number = |item: &T| {
             self.citation_number_offset
-                + entries.iter().position(|e| e.entry == item).expect("entry not found")
+                + entry_index.get(&(item as *const T)).copied().unwrap_or_else(|| {
+                    entries.iter().position(|e| e.entry == item).expect("entry not found")
+                })
         };
 
         let mut seen: HashSet<*const T> = HashSet::new();
@@ -163,7 +173,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
                         .take(style.csl.citation.near_note_distance as usize)
                         .any(|cite| {
                             cite.request.note_number.is_some()
-                                && cite.items.iter().any(|item| &item.entry == entry)
+                                && cite.items.iter().any(|item| std::ptr::eq(item.entry, *entry))
                         })
                 });
 
@@ -171,7 +181,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
                     res.iter()
                         .find_map(|cite| {
                             cite.request.note_number.filter(|_| {
-                                cite.items.iter().any(|item| &item.entry == entry)
+                                cite.items.iter().any(|item| std::ptr::eq(item.entry, *entry))
                             })
                         })
                         .unwrap_or(n)
@@ -477,11 +487,21 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
 
         let bib_render = if let Some(bibliography) = &request.style.bibliography {
             let mut items = Vec::new();
+            // The first cited item of each entry, by address (see `entry_index`).
+            let mut first_cited: HashMap<*const T, &SpeculativeItemRender<'_, T>> =
+                HashMap::new();
+            for item in res.iter().flat_map(|cite| cite.items.iter()) {
+                first_cited.entry(item.entry as *const T).or_insert(item);
+            }
             for entry in entries.into_iter() {
-                let cited_item = res
-                    .iter()
-                    .flat_map(|cite| cite.items.iter())
-                    .find(|item| item.entry == entry.entry)
+                let cited_item = first_cited
+                    .get(&(entry.entry as *const T))
+                    .copied()
+                    .or_else(|| {
+                        res.iter()
+                            .flat_map(|cite| cite.items.iter())
+                            .find(|item| item.entry == entry.entry)
+                    })
                     .unwrap();
 
                 items.push((
