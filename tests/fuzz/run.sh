@@ -17,6 +17,7 @@ for t in $targets; do
     -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     > "$here/artifacts/$t.log" 2>&1
   rc=$?
-  runs=$(grep -a -o 'Done [0-9]* runs' "$here/artifacts/$t.log" | tail -1)
-  echo "$t: exit $rc, $(( $(date +%s) - start )) s, ${runs:-stopped at a finding}"
+  runs=$(grep -a -o "#[0-9]*: cov: [0-9]* .*crash: [0-9/]*" "$here/artifacts/$t.log" | tail -1)
+  found=$(find "$here/artifacts/$t" -type f 2>/dev/null | wc -l)
+  echo "$t: exit $rc, $(( $(date +%s) - start )) s, $found findings in artifacts/$t/; last status: ${runs:-none}"
 done
