@@ -761,7 +761,13 @@ fn render_inner(
     let mut citations = vec![String::new(); prepared.len()];
     for (k, c) in rendered.citations.iter().enumerate() {
         if let Some(&index) = order.get(k) {
-            citations[index] = render_children(&c.citation, Output::Text);
+            let text = render_children(&c.citation, Output::Text);
+            // A note starts like a sentence; an in-text citation `(n.d.)` does not.
+            citations[index] = if is_note {
+                capitalize_leading_term(&text)
+            } else {
+                text
+            };
         }
     }
     let by_id: HashMap<&str, usize> = prepared
@@ -792,9 +798,9 @@ fn render_inner(
                 };
                 entries.push(Entry {
                     id: prepared[index].0.clone(),
-                    text: tidy(&join(Output::Text)),
-                    html: join(Output::Html).trim().to_string(),
-                    markdown: join(Output::Markdown).trim().to_string(),
+                    text: capitalize_leading_term(&tidy(&join(Output::Text))),
+                    html: capitalize_leading_term(join(Output::Html).trim()),
+                    markdown: capitalize_leading_term(join(Output::Markdown).trim()),
                     citation: citations.get(index).cloned().unwrap_or_default(),
                 });
             }
@@ -992,6 +998,43 @@ fn fix_punctuation(children: &mut ElemChildren) {
 }
 
 /// Plain text on one line: block elements become spaces.
+/// citeproc-js capitalises a term that opens a bibliography entry or a note: an
+/// item without author and title starts "N.d." (Harvard's "No date"), not "n.d."
+/// (in-text citations keep `(n.d.)`). hayagriva leaves it lower case. Only the "no date" terms are touched:
+/// a title that starts in lower case (`iPhone`) stays as it is. Leading markup
+/// (`(`, `[`, HTML tags, Markdown emphasis) is skipped.
+fn capitalize_leading_term(s: &str) -> String {
+    let mut i = 0;
+    let b = s.as_bytes();
+    while i < b.len() {
+        match b[i] {
+            b'(' | b'[' | b'*' | b'_' => i += 1,
+            b'<' => match s[i..].find('>') {
+                Some(end) => i += end + 1,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    let rest = &s[i..];
+    // en-US/en-GB "n.d." and "no date"; fr "s. d.", es "s. f.". (de "o. J." is
+    // capitalised already.)
+    let term = ["n.d.", "no date", "s. d.", "s. f.", "s.d.", "s.f."]
+        .iter()
+        .any(|t| rest.starts_with(t));
+    if !term {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..i]);
+    let mut chars = rest.chars();
+    if let Some(c) = chars.next() {
+        out.extend(c.to_uppercase());
+    }
+    out.push_str(chars.as_str());
+    out
+}
+
 fn tidy(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, line) in s.split('\n').filter(|l| !l.trim().is_empty()).enumerate() {
@@ -1529,6 +1572,26 @@ fn parse_raw_date(s: &str) -> Option<Ymd> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leading_no_date_term_is_capitalised_as_citeproc_js_does() {
+        assert_eq!(
+            capitalize_leading_term("n.d.-a. In Kmptnd."),
+            "N.d.-a. In Kmptnd."
+        );
+        assert_eq!(capitalize_leading_term("<i>n.d.</i> x"), "<i>N.d.</i> x");
+        assert_eq!(
+            capitalize_leading_term("(no date) Title"),
+            "(No date) Title"
+        );
+        // Anything else is left alone, titles in lower case included.
+        assert_eq!(
+            capitalize_leading_term("iPhone review. n.d."),
+            "iPhone review. n.d."
+        );
+        assert_eq!(capitalize_leading_term("nd. x"), "nd. x");
+        assert_eq!(capitalize_leading_term("<b"), "<b");
+    }
 
     #[test]
     fn line_column_counts_from_one() {
