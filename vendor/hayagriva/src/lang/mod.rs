@@ -250,10 +250,18 @@ impl WordData {
         char_class: CharClass,
     ) -> Option<Self> {
         let start_was_upper = c.is_uppercase();
+        // Letters right after verbatim text continue its word: kept as written.
+        let continues = prev_class == CharClass::InWord;
         char_class.is_in_word().then(|| Self {
             start: buf_before,
             end: buf_now,
-            case: if start_was_upper { WordCase::AllUpper } else { WordCase::Lowercase },
+            case: if continues {
+                WordCase::HasNonStartUpper
+            } else if start_was_upper {
+                WordCase::AllUpper
+            } else {
+                WordCase::Lowercase
+            },
             follows_punctuation: prev_class.is_new_sentence(),
             start_was_upper,
         })
@@ -317,7 +325,6 @@ impl WordData {
 enum WordVerdict {
     AllUpper,
     Capitalize,
-    Lowercase,
     Keep,
 }
 
@@ -506,40 +513,31 @@ impl CaseFolder {
 
         match self.case {
             Case::Title(config) => {
-                let lowercase_word =
+                // Only a word written all in lower case changes: it is capitalised
+                // unless it is a stop word inside the title. A word with any capital
+                // (`The`, `T`, `PLoS`, `CAR`) stays as written, as citeproc-js does.
+                let mut lowercase_word =
                     data.case == WordCase::Lowercase && !data.start_was_upper;
+                if !lowercase_word && !config.keep_all_uppercase_words {
+                    // Asked to normalise capitals: the word is read as lower case.
+                    map_chars(&mut self.buf, data.start..data.end, |c| {
+                        if c.is_uppercase() { Some(c.to_lowercase()) } else { None }
+                    });
+                    lowercase_word = true;
+                }
                 if lowercase_word {
                     verdict = WordVerdict::Capitalize;
-                }
-                if data.case == WordCase::HasNonStartUpper
-                    || (data.case == WordCase::AllUpper && data.end - data.start > 1)
-                {
-                    // Mixed case and all-capital words stay as they are.
-                } else if config.use_exception_dictionary {
-                    // Check if the word should be decapitalized.
-                    let mut lookup = true;
-
-                    // Do not lowercase if the word follows punctuation.
-                    lookup &= !config.always_capitalize_after_punctuation
-                        || !data.follows_punctuation;
-
+                    // A stop word after `.`, `?`, `!` or `:` is capitalised.
+                    let mut lookup = config.use_exception_dictionary
+                        && (!config.always_capitalize_after_punctuation
+                            || !data.follows_punctuation);
                     if let Some(min_len) = config.always_capitalize_min_len {
-                        // Do not lowercase if word is too long.
                         lookup &= data.end - data.start < min_len;
                     }
-
-                    let term = self.find_word().unwrap_or_default();
-
                     if lookup {
-                        // The list holds capitalised forms.
-                        let mut cap = String::with_capacity(term.len());
-                        let mut chars = term.chars();
-                        if let Some(f) = chars.next() {
-                            cap.extend(f.to_uppercase());
-                            cap.push_str(chars.as_str());
-                        }
-                        if en::NEVER_CAPITALIZE.binary_search(&cap.as_str()).is_ok() {
-                            verdict = WordVerdict::Lowercase;
+                        let term = self.find_word().unwrap_or_default();
+                        if en::STOP_WORDS.binary_search(&term).is_ok() {
+                            verdict = WordVerdict::Keep;
                         }
                     }
                 }
@@ -570,17 +568,6 @@ impl CaseFolder {
                 });
             }
             WordVerdict::Capitalize => capitalize_char(&mut self.buf, data.start),
-            WordVerdict::Lowercase => match &self.buf[data.start..].char_indices().next()
-            {
-                Some((_, c)) if c.is_uppercase() => {
-                    map_chars(
-                        &mut self.buf,
-                        data.start..data.start + c.len_utf8(),
-                        |c| Some(c.to_lowercase()),
-                    );
-                }
-                _ => {}
-            },
             WordVerdict::Keep => {}
         }
     }
@@ -816,10 +803,11 @@ mod tests {
                         length
                     );
 
-                    // "Hi," (true at start), "USA!", "I"
+                    // "Hi," (true at start), "I" (after "!"); not "USA" after a
+                    // comma (citris patch 4: only `.`, `?`, `!`, `:` count).
                     assert!(
                         new_word_data.follows_punctuation
-                            == [0, 1, 2, 4, 5, 6, 7, 9].contains(&length),
+                            == [0, 1, 2, 9].contains(&length),
                         "Unexpected follows_punctuation {} at {}",
                         new_word_data.follows_punctuation,
                         length
@@ -884,8 +872,9 @@ mod tests {
     #[test]
     fn title_case_char_segmentation() {
         let case: Case = TitleCase::new().into();
+        // citris patch 4: a word with capitals keeps them (CSL 1.0.2).
         let title = case.transform("She AiN’T Be Getting on my Nerves");
-        assert_eq!("She Ain’t Be Getting on My Nerves", title);
+        assert_eq!("She AiN’T Be Getting on My Nerves", title);
 
         let title =
             case.transform("We don’t bank on the Pope’s decisions being sensible");
@@ -970,8 +959,9 @@ mod tests {
         props.always_capitalize_min_len = Some(4);
         let case: Case = props.into();
 
+        // citris patch 4: a word with capitals keeps them (CSL 1.0.2).
         let title = case.transform("Facebook.com and aHo are corporate behemoths");
-        assert_eq!("Facebook.com and Aho Are Corporate Behemoths", title);
+        assert_eq!("Facebook.com and aHo Are Corporate Behemoths", title);
 
         let title = case.transform("Still. coming into focus.");
         assert_eq!("Still. Coming Into Focus.", title);
