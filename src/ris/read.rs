@@ -107,8 +107,9 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                 };
                 match slot {
                     None => *slot = Some(f),
-                    // The same page twice adds nothing.
-                    Some(p) if name::collapse_ws(&p.value) == name::collapse_ws(value) => {}
+                    // A second value is kept even when it repeats the first: dropping
+                    // it would let a kept extra vanish on a RIS round trip (`SP 11-16`,
+                    // `SP 11` is written back as `SP 11`, `EP 16`, `SP 11`).
                     Some(_) => extra(
                         &mut r,
                         f,
