@@ -959,10 +959,14 @@ fn disambiguate_names<F, T>(
                         };
                     if let Some(props) = name_props_slot {
                         let mut props = props.clone();
-                        if let Some(form) = props.get_form_mut(i - 1) {
+                        // citris patch 6: an item may have fewer name lists than
+                        // the group's longest (index out of bounds before).
+                        if let (Some(form), Some(names)) =
+                            (props.get_form_mut(i - 1), d.names.get(i - 1))
+                        {
                             // Try to add a given name
                             if disamb_cite_add_given_name(
-                                &d.names[i - 1],
+                                names,
                                 &group
                                     .iter()
                                     .filter(|i| {
