@@ -26,6 +26,7 @@ pub mod diag;
 pub mod keys;
 pub mod model;
 pub mod name;
+mod par;
 pub mod ris;
 pub mod stream;
 #[cfg(target_arch = "wasm32")]
@@ -222,10 +223,7 @@ impl Writer {
     pub fn record(&mut self, r: &Reference, out: &mut impl fmt::Write) -> fmt::Result {
         let first = self.count == 0;
         self.count += 1;
-        let key = match self.format {
-            Format::Ris => String::new(),
-            _ => self.keys.key(r),
-        };
+        let key = self.key(r);
         Self::entry(self.format, self.opts, r, &key, first, out)
     }
 
@@ -234,52 +232,34 @@ impl Writer {
     /// in order first, so they stay unique and the same; the pieces are joined in
     /// order). The browser build has one thread.
     pub fn records(&mut self, refs: &[Reference], out: &mut String) {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            const PARALLEL_FROM: usize = 4096;
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-            if threads > 1 && refs.len() >= PARALLEL_FROM {
-                let first = self.count;
-                let keys: Vec<String> = refs
-                    .iter()
-                    .map(|r| match self.format {
-                        Format::Ris => String::new(),
-                        _ => self.keys.key(r),
-                    })
-                    .collect();
-                self.count += refs.len();
-                let (format, opts) = (self.format, self.opts);
-                let per = refs.len().div_ceil(threads);
-                let parts: Vec<String> = std::thread::scope(|s| {
-                    let handles: Vec<_> = refs
-                        .chunks(per)
-                        .zip(keys.chunks(per))
-                        .enumerate()
-                        .map(|(i, (rs, ks))| {
-                            s.spawn(move || {
-                                let mut o = String::with_capacity(rs.len() * 2048);
-                                for (j, (r, k)) in rs.iter().zip(ks).enumerate() {
-                                    let n = first + i * per + j;
-                                    // Writing into a String cannot fail.
-                                    let _ = Self::entry(format, opts, r, k, n == 0, &mut o);
-                                }
-                                o
-                            })
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                        .collect()
-                });
-                for p in parts {
-                    out.push_str(&p);
+        let first = self.count;
+        // Keys in order first, so they stay unique and the same.
+        let keys: Vec<String> = refs.iter().map(|r| self.key(r)).collect();
+        self.count += refs.len();
+        let (format, opts) = (self.format, self.opts);
+        let parts = par::map_slices(refs, |start, rs| {
+            let mut o = String::with_capacity(rs.len() * 2048);
+            for (j, (r, k)) in rs.iter().zip(&keys[start..]).enumerate() {
+                // Writing into a String cannot fail.
+                let _ = Self::entry(format, opts, r, k, first + start + j == 0, &mut o);
+            }
+            o
+        });
+        match parts {
+            Some(parts) => parts.iter().for_each(|p| out.push_str(p)),
+            None => {
+                for (j, (r, k)) in refs.iter().zip(&keys).enumerate() {
+                    let _ = Self::entry(format, opts, r, k, first + j == 0, out);
                 }
-                return;
             }
         }
-        for r in refs {
-            let _ = self.record(r, out);
+    }
+
+    /// The citation key of the next reference (RIS has none).
+    fn key(&mut self, r: &Reference) -> String {
+        match self.format {
+            Format::Ris => String::new(),
+            _ => self.keys.key(r),
         }
     }
 

@@ -10,8 +10,10 @@
 //! `CITRIS_REQUIRE_PY=1`, so there the check always runs; a plain `cargo test`
 //! without it says it skipped.
 
+mod common;
+
 use citris::{Format, Options};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 const HOSTILE: &[&str] = &[
@@ -35,21 +37,7 @@ fn root() -> PathBuf {
 
 fn inputs() -> Vec<String> {
     let mut out = Vec::new();
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-        entries.sort_by_key(|e| e.path());
-        for e in entries {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "ris") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&root().join("tests/fixtures"), &mut files);
-    walk(&root().join("../shared/corpus"), &mut files);
+    let files = common::fixture_and_corpus_files();
     for f in files {
         let bytes = std::fs::read(&f).unwrap();
         out.push(citris::decode::decode(&bytes).text.into_owned());

@@ -7,33 +7,9 @@
 
 use citris::ris::{lex, read};
 use std::collections::{BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
+mod common;
 
-fn files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-        entries.sort_by_key(|e| e.path());
-        for e in entries {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "ris") {
-                out.push(p);
-            }
-        }
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    walk(&root.join("tests/fixtures"), &mut out);
-    let corpus = root.join("../shared/corpus");
-    assert!(
-        corpus.is_dir(),
-        "the shared corpus is expected at {}",
-        corpus.display()
-    );
-    walk(&corpus, &mut out);
-    out
-}
+use std::path::Path;
 
 /// Lower-case alphanumeric words: what a reader could not drop without the user
 /// losing information. Punctuation and spacing are normalised by design.
@@ -173,7 +149,7 @@ fn account(path: &Path, c: &mut Count) {
 #[test]
 fn every_pair_is_mapped_preserved_or_reported() {
     let mut c = Count::default();
-    let files = files();
+    let files = common::fixture_and_corpus_files();
     for p in &files {
         account(p, &mut c);
     }

@@ -22,44 +22,26 @@ pub fn parse_text(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Reference> {
 /// diagnostics, in the same order, as one thread gives). The browser build has
 /// one thread.
 pub fn read_records(records: &[lex::RawRecord<'_>], diags: &mut Vec<Diagnostic>) -> Vec<Reference> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        // Below this, starting threads costs more than it saves.
-        const PARALLEL_FROM: usize = 4096;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        if threads > 1 && records.len() >= PARALLEL_FROM {
-            let per = records.len().div_ceil(threads);
-            let parts: Vec<(Vec<Reference>, Vec<Diagnostic>)> = std::thread::scope(|s| {
-                let handles: Vec<_> = records
-                    .chunks(per)
-                    .map(|slice| {
-                        s.spawn(move || {
-                            let mut d = Vec::new();
-                            let refs: Vec<Reference> = slice
-                                .iter()
-                                .map(|rec| read::read_record(rec, &mut d))
-                                .collect();
-                            (refs, d)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            let mut out = Vec::with_capacity(records.len());
-            for (refs, d) in parts {
-                out.extend(refs);
-                diags.extend(d);
-            }
-            return out;
-        }
+    let parts = crate::par::map_slices(records, |_, slice| {
+        let mut d = Vec::new();
+        let refs: Vec<Reference> = slice
+            .iter()
+            .map(|rec| read::read_record(rec, &mut d))
+            .collect();
+        (refs, d)
+    });
+    let Some(parts) = parts else {
+        return records
+            .iter()
+            .map(|rec| read::read_record(rec, diags))
+            .collect();
+    };
+    let mut out = Vec::with_capacity(records.len());
+    for (refs, d) in parts {
+        out.extend(refs);
+        diags.extend(d);
     }
-    records
-        .iter()
-        .map(|rec| read::read_record(rec, diags))
-        .collect()
+    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,42 @@
+//! Independent items (records, references) handled on every core, natively.
+
+/// Below this many items one thread does the work: starting threads costs more.
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_FROM: usize = 4096;
+
+/// `f(start, slice)` on contiguous slices of `items`, one per core, the results
+/// in slice order (so concatenating them gives what one pass in order gives);
+/// `None` when one thread should do the work: few items, one core, or the
+/// browser build, which has one thread. A panic in `f` is raised again here.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn map_slices<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(usize, &[T]) -> R + Sync,
+) -> Option<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || items.len() < PARALLEL_FROM {
+        return None;
+    }
+    let per = items.len().div_ceil(threads);
+    let f = &f;
+    Some(std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .enumerate()
+            .map(|(i, slice)| s.spawn(move || f(i * per, slice)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    }))
+}
+
+/// The browser build has one thread.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn map_slices<T: Sync, R: Send>(
+    _items: &[T],
+    _f: impl Fn(usize, &[T]) -> R + Sync,
+) -> Option<Vec<R>> {
+    None
+}
