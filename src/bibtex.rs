@@ -436,54 +436,85 @@ fn pages(p: &str) -> String {
 /// `\textbraceright{}`, so that no value can close its entry early.
 pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) -> fmt::Result {
     // Most values (abstracts above all) need nothing: write them in one piece.
-    let special = |b: &u8| {
-        matches!(
-            b,
-            b'\\' | b'{' | b'}' | b'&' | b'%' | b'$' | b'#' | b'_' | b'~' | b'^' | b'\n' | b'\r'
-        )
-    };
-    if !protect_case && (!accents || s.is_ascii()) && !s.as_bytes().iter().any(special) {
+    if !protect_case && (!accents || s.is_ascii()) && !s.bytes().any(|b| SPECIAL[usize::from(b)]) {
         return out.write_str(s);
     }
     let balanced = braces_balance(s);
+    if !protect_case {
+        return escape_text(s, accents, balanced, out);
+    }
     let mut first_word = true;
     for (i, word) in s.split(' ').enumerate() {
         if i > 0 {
             out.write_char(' ')?;
         }
-        let protect = protect_case && needs_protection(word, first_word);
+        let protect = needs_protection(word, first_word);
         if !word.is_empty() {
             first_word = false;
         }
         if protect {
             out.write_char('{')?;
         }
-        for c in word.chars() {
-            match c {
-                '\\' => out.write_str("\\textbackslash{}")?,
-                '{' if balanced => out.write_str("\\{")?,
-                '}' if balanced => out.write_str("\\}")?,
-                '{' => out.write_str("\\textbraceleft{}")?,
-                '}' => out.write_str("\\textbraceright{}")?,
-                '&' | '%' | '$' | '#' | '_' => {
-                    out.write_char('\\')?;
-                    out.write_char(c)?;
-                }
-                '~' => out.write_str("\\textasciitilde{}")?,
-                '^' => out.write_str("\\textasciicircum{}")?,
-                '\n' | '\r' => out.write_char(' ')?,
-                c if accents && !c.is_ascii() => match latex_accent(c) {
-                    Some(l) => out.write_str(&l)?,
-                    None => out.write_char(c)?,
-                },
-                c => out.write_char(c)?,
-            }
-        }
+        escape_text(word, accents, balanced, out)?;
         if protect {
             out.write_char('}')?;
         }
     }
     Ok(())
+}
+
+/// Bytes that LaTeX or BibTeX read as more than themselves (and line breaks).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let specials = b"\\{}&%$#_~^\n\r";
+    while i < specials.len() {
+        t[specials[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// [`escape`] without case protection: runs of plain text are written whole.
+fn escape_text(s: &str, accents: bool, balanced: bool, out: &mut impl Write) -> fmt::Result {
+    let b = s.as_bytes();
+    let mut plain_from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let byte = b[i];
+        if byte < 0x80 && !SPECIAL[usize::from(byte)] || byte >= 0x80 && !accents {
+            i += 1;
+            continue;
+        }
+        out.write_str(&s[plain_from..i])?;
+        if byte >= 0x80 {
+            let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+            match latex_accent(c) {
+                Some(l) => out.write_str(&l)?,
+                None => out.write_char(c)?,
+            }
+            i += c.len_utf8();
+        } else {
+            match byte {
+                b'\\' => out.write_str("\\textbackslash{}")?,
+                b'{' if balanced => out.write_str("\\{")?,
+                b'}' if balanced => out.write_str("\\}")?,
+                b'{' => out.write_str("\\textbraceleft{}")?,
+                b'}' => out.write_str("\\textbraceright{}")?,
+                b'~' => out.write_str("\\textasciitilde{}")?,
+                b'^' => out.write_str("\\textasciicircum{}")?,
+                b'\n' | b'\r' => out.write_char(' ')?,
+                // & % $ # _
+                c => {
+                    out.write_char('\\')?;
+                    out.write_char(char::from(c))?;
+                }
+            }
+            i += 1;
+        }
+        plain_from = i;
+    }
+    out.write_str(&s[plain_from..])
 }
 
 /// True when `{` and `}` pair up in order (depth never negative, zero at the end).
@@ -509,12 +540,18 @@ fn braces_balance(s: &str) -> bool {
 /// alone: bracing every capitalised word makes unreadable files, and the styles that
 /// recase titles are a minority.
 fn needs_protection(word: &str, first: bool) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    let Some(c0) = letters.first() else {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(c0) = letters.next() else {
         return false;
     };
-    let later_upper = letters[1..].iter().any(|c| c.is_uppercase());
-    later_upper || (letters.len() == 1 && c0.is_uppercase() && !first)
+    let mut more = false;
+    for c in letters {
+        if c.is_uppercase() {
+            return true;
+        }
+        more = true;
+    }
+    !more && c0.is_uppercase() && !first
 }
 
 /// LaTeX for common accented letters (`é` → `{\'e}`).

@@ -187,6 +187,10 @@ pub fn string(s: &str, out: &mut impl Write) -> fmt::Result {
     out.write_char('"')?;
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
+        // Most bytes need nothing: one comparison for them.
+        if b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f {
+            continue;
+        }
         let esc: Option<&str> = match b {
             b'"' => Some("\\\""),
             b'\\' => Some("\\\\"),

@@ -325,8 +325,11 @@ pub fn write(
 /// Writes references to a new string.
 pub fn write_string(refs: &[Reference], format: Format, opts: &Options) -> String {
     let mut s = String::new();
-    // fmt::Write for String never fails.
-    let _ = write(refs, format, opts, &mut s);
+    let mut w = Writer::new(format, *opts);
+    // On every core natively (the same text as `write`); fmt::Write for String
+    // never fails.
+    w.records(refs, &mut s);
+    let _ = w.finish(&mut s);
     s
 }
 

@@ -180,6 +180,73 @@ fn print_diag(name: &str, d: &Diagnostic, args: &Args, err: &mut impl Write) {
     }
 }
 
+/// References converted per write to the output (see [`Sink`]).
+const WRITE_SLICE: usize = 8192;
+
+/// Where converted text goes: standard output, or the `--output` file, created
+/// when the first text arrives (so a run that reads nothing leaves no file).
+/// A reader that closes the pipe early (`citris … | head`) ends the writing
+/// quietly.
+struct Sink {
+    path: Option<String>,
+    out: Option<Box<dyn Write>>,
+    closed_pipe: bool,
+}
+
+impl Sink {
+    fn new(path: Option<String>) -> Self {
+        Sink {
+            path,
+            out: None,
+            closed_pipe: false,
+        }
+    }
+
+    fn name(&self) -> String {
+        self.path
+            .clone()
+            .unwrap_or_else(|| "standard output".into())
+    }
+
+    /// Writes `text` out and empties it.
+    fn send(&mut self, text: &mut String) -> Result<(), String> {
+        if text.is_empty() || self.closed_pipe {
+            text.clear();
+            return Ok(());
+        }
+        if self.out.is_none() {
+            self.out = Some(match &self.path {
+                Some(p) => Box::new(io::BufWriter::new(
+                    std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?,
+                )),
+                None => Box::new(io::BufWriter::new(io::stdout())),
+            });
+        }
+        let res = self
+            .out
+            .as_mut()
+            .map_or(Ok(()), |o| o.write_all(text.as_bytes()));
+        text.clear();
+        self.check(res)
+    }
+
+    fn close(&mut self) -> Result<(), String> {
+        let res = self.out.as_mut().map_or(Ok(()), |o| o.flush());
+        self.check(res)
+    }
+
+    fn check(&mut self, res: io::Result<()>) -> Result<(), String> {
+        match res {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed_pipe = true;
+                Ok(())
+            }
+            Err(e) => Err(format!("{}: {e}", self.name())),
+            Ok(()) => Ok(()),
+        }
+    }
+}
+
 /// What `run` produces from the references it reads.
 enum Job {
     Check,
@@ -243,6 +310,7 @@ fn run(args: &Args, job: Job) -> ExitCode {
         _ => None,
     };
     let mut refs = Vec::new();
+    let mut sink = Sink::new(args.output.clone());
     let mut total = 0usize;
     let mut failed = false;
     for file in &files {
@@ -269,9 +337,20 @@ fn run(args: &Args, job: Job) -> ExitCode {
             print_diag(&name, d, args, &mut err);
         }
         total += parsed.references.len();
-        match writer.as_mut() {
-            Some(w) => w.records(&parsed.references, &mut out),
-            None => refs.extend(parsed.references),
+        match (&job, writer.as_mut()) {
+            (_, Some(w)) => {
+                // Written and sent out in slices, so that the whole output is never
+                // held in memory beside the references.
+                for slice in parsed.references.chunks(WRITE_SLICE) {
+                    w.records(slice, &mut out);
+                    if let Err(e) = sink.send(&mut out) {
+                        let _ = writeln!(err, "citris: error: cannot write {e}");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+            (Job::Check, None) => {}
+            _ => refs.extend(parsed.references),
         }
     }
     if let Some(w) = writer.as_mut() {
@@ -310,21 +389,9 @@ fn run(args: &Args, job: Job) -> ExitCode {
         return ExitCode::from(1);
     }
     if !matches!(job, Job::Check) {
-        let res = match &args.output {
-            Some(path) => std::fs::write(path, out.as_bytes()).map_err(|e| format!("{path}: {e}")),
-            None => {
-                let stdout = io::stdout();
-                let mut lock = stdout.lock();
-                lock.write_all(out.as_bytes())
-                    .and_then(|_| lock.flush())
-                    .map_err(|e| format!("standard output: {e}"))
-            }
-        };
-        if let Err(e) = res {
-            if !e.contains("Broken pipe") {
-                let _ = writeln!(err, "citris: error: cannot write {e}");
-                return ExitCode::from(1);
-            }
+        if let Err(e) = sink.send(&mut out).and_then(|_| sink.close()) {
+            let _ = writeln!(err, "citris: error: cannot write {e}");
+            return ExitCode::from(1);
         }
     }
     if failed {

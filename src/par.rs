@@ -2,7 +2,7 @@
 
 /// Below this many items one thread does the work: starting threads costs more.
 #[cfg(not(target_arch = "wasm32"))]
-const PARALLEL_FROM: usize = 4096;
+const PARALLEL_FROM: usize = 1024;
 
 /// `f(start, slice)` on contiguous slices of `items`, one per core, the results
 /// in slice order (so concatenating them gives what one pass in order gives);
@@ -13,7 +13,7 @@ pub(crate) fn map_slices<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(usize, &[T]) -> R + Sync,
 ) -> Option<Vec<R>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = threads();
     if threads < 2 || items.len() < PARALLEL_FROM {
         return None;
     }
@@ -30,6 +30,20 @@ pub(crate) fn map_slices<T: Sync, R: Send>(
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     }))
+}
+
+/// Threads to use: every core (at most 8), or `CITRIS_THREADS` when set (the
+/// benchmark sets it to 1 to measure one thread).
+#[cfg(not(target_arch = "wasm32"))]
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::env::var("CITRIS_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|&n: &usize| n >= 1)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+    })
 }
 
 /// The browser build has one thread.

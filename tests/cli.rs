@@ -700,3 +700,68 @@ fn key_form_option() {
     );
     assert_eq!(code(&o), 2, "{}", show(&o));
 }
+
+/// A library larger than one write slice (8,192 references) is written in pieces
+/// as it is converted: the file, standard output and the library function give
+/// the same text, keys unique across the pieces.
+#[test]
+fn large_library_written_in_slices_is_whole() {
+    let dir = TempDir::new("large");
+    let mut text = String::new();
+    for i in 0..20_000 {
+        // Same author and year everywhere: every key after the first needs a suffix.
+        text.push_str(&format!(
+            "TY  - JOUR\nAU  - Doe, Jane\nPY  - 2020\nTI  - Paper {i}\nER  - \n"
+        ));
+    }
+    let input = dir.file("big.ris", text.as_bytes());
+    for to in ["bibtex", "csl-json", "ris"] {
+        let out = dir.path(&format!("big.{to}"));
+        let o = run(&["convert", "--to", to, "-o", s(&out), s(&input)], None);
+        assert_eq!(code(&o), 0, "{}", show(&o));
+        let file = std::fs::read_to_string(&out).unwrap();
+        let o = run(&["convert", "--to", to, s(&input)], None);
+        assert_eq!(stdout(&o), file, "{to}: stdout and file differ");
+        let format = match to {
+            "bibtex" => citris::Format::Bibtex,
+            "csl-json" => citris::Format::CslJson,
+            _ => citris::Format::Ris,
+        };
+        let refs = citris::parse_str(&text).references;
+        let want = citris::write_string(&refs, format, &citris::Options::default());
+        assert_eq!(file, want, "{to}: CLI and library differ");
+    }
+    let bib = std::fs::read_to_string(dir.path("big.bibtex")).unwrap();
+    let keys: std::collections::BTreeSet<&str> = bib
+        .lines()
+        .filter_map(|l| l.strip_prefix("@article{"))
+        .map(|k| k.trim_end_matches(','))
+        .collect();
+    assert_eq!(keys.len(), 20_000);
+}
+
+/// A reader that stops early (`citris convert … | head`) ends the run quietly.
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let mut text = String::new();
+    for i in 0..30_000 {
+        text.push_str(&format!("TY  - JOUR\nTI  - Paper {i}\nER  - \n"));
+    }
+    let dir = TempDir::new("pipe");
+    let input = dir.file("big.ris", text.as_bytes());
+    let mut child = Command::new(BIN)
+        .args(["convert", "--to", "bibtex", s(&input)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close our end of the pipe.
+    let mut first = [0u8; 16];
+    let mut so = child.stdout.take().unwrap();
+    std::io::Read::read_exact(&mut so, &mut first).unwrap();
+    drop(so);
+    let o = child.wait_with_output().unwrap();
+    assert!(first.starts_with(b"@article{"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}

@@ -168,6 +168,14 @@ impl<'a> Lexer<'a> {
         self.records
     }
 
+    /// Takes the records completed so far (the open one stays), so that a caller
+    /// lexing one text in pieces can map and free them as it goes. Not for a
+    /// stream that cuts at [`Lexer::clean_point`], whose record count it resets.
+    pub fn take_records(&mut self) -> Vec<RawRecord<'a>> {
+        self.clean = None;
+        std::mem::take(&mut self.records)
+    }
+
     /// Reads all lines of `text` (LF, CRLF and CR line ends, mixed).
     pub fn run(&mut self, text: &'a str, diags: &mut Vec<Diagnostic>) {
         let bytes = text.as_bytes();

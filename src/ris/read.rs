@@ -264,9 +264,9 @@ fn read_containers(
         let value = name::collapse_ws(&f.value);
         match r.fields.get(row.var) {
             None => {
-                r.fields.insert(row.var, value);
+                r.fields.insert(row.var, value.into_owned());
             }
-            Some(old) if *old == value => {}
+            Some(old) if *old == *value => {}
             Some(_) => leftovers.push((row, f, value)),
         }
     }
@@ -282,11 +282,11 @@ fn read_containers(
         let shorter = r
             .get(row.var)
             .is_some_and(|old| value.chars().count() < old.chars().count());
-        if r.get("container-title-short") == Some(value.as_str()) {
+        if r.get("container-title-short") == Some(&*value) {
             continue;
         }
         if row.var == "container-title" && shorter && r.get("container-title-short").is_none() {
-            r.fields.insert("container-title-short", value);
+            r.fields.insert("container-title-short", value.into_owned());
         } else {
             let msg = format!("{} differs from the {} already read; kept", f.tag, row.var);
             extra(r, f, diags, msg);
@@ -437,7 +437,7 @@ fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
             }
         } else if r.get(var).is_none() {
             // As if read from its own tag (`read_containers` collapses blanks).
-            r.fields.insert(var, name::collapse_ws(value));
+            r.fields.insert(var, name::collapse_ws(value).into_owned());
         }
     }
 }
