@@ -14,6 +14,11 @@
 
 use std::time::{Duration, Instant};
 
+/// The allocator the CLI uses (see `src/main.rs`).
+#[cfg(feature = "cli")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use citris::{parse_bytes, write_string, Format, Options};
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {

@@ -66,7 +66,17 @@ impl Keys {
 
     /// The key for the next reference.
     pub fn key(&mut self, r: &Reference) -> String {
-        let base = base_key_with(r, self.style);
+        self.unique(base_key_with(r, self.style))
+    }
+
+    /// The form of the keys made.
+    pub fn style(&self) -> KeyStyle {
+        self.style
+    }
+
+    /// `base` (from [`base_key_with`] in this generator's form) made unique
+    /// among the keys given so far, and taken.
+    pub fn unique(&mut self, base: String) -> String {
         let key = if self.used.contains(&base) {
             let n = self.next_suffix.entry(base.clone()).or_insert(0);
             loop {

@@ -701,7 +701,7 @@ fn key_form_option() {
     assert_eq!(code(&o), 2, "{}", show(&o));
 }
 
-/// A library larger than one write slice (8,192 references) is written in pieces
+/// A library larger than one write slice (4,096 references) is written in pieces
 /// as it is converted: the file, standard output and the library function give
 /// the same text, keys unique across the pieces.
 #[test]
