@@ -6,6 +6,7 @@
 //! python3 benches/gen_corpus.py --records 10000 --out /tmp/r10k.ris
 //! cargo bench --bench core -- /tmp/r10k.ris              # every core
 //! CITRIS_THREADS=1 cargo bench --bench core -- /tmp/r10k.ris   # one thread
+//! cargo bench --bench core -- /tmp/r10k.ris --parse-only   # e.g. under perf
 //! ```
 //!
 //! Each operation runs 5 times (after one warm-up run); the fastest run is
@@ -57,6 +58,9 @@ fn main() {
         );
     };
     row("parse", t, 0);
+    if std::env::args().any(|a| a == "--parse-only") {
+        return;
+    }
     let opts = Options::default();
     for (what, format) in [
         ("write BibTeX", Format::Bibtex),

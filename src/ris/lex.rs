@@ -27,10 +27,41 @@ pub struct Tag(pub [u8; 2]);
 impl Tag {
     /// The tag as text.
     pub fn as_str(&self) -> &str {
-        // Only ASCII letters and digits are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("??")
+        // Called for every field, several times: upper-case letters and digits
+        // (all the lexer stores) come from a table, without UTF-8 validation.
+        let pos = |b: u8| match b {
+            b'A'..=b'Z' => Some(usize::from(b - b'A')),
+            b'0'..=b'9' => Some(26 + usize::from(b - b'0')),
+            _ => None,
+        };
+        match (pos(self.0[0]), pos(self.0[1])) {
+            (Some(a), Some(b)) => {
+                let i = 2 * (a * 36 + b);
+                &TAG_TEXT[i..i + 2]
+            }
+            _ => std::str::from_utf8(&self.0).unwrap_or("??"),
+        }
     }
 }
+
+/// Every two-character tag of `A`–`Z` and `0`–`9`, in order (`AA`, `AB`, …, `99`).
+static TAG_TEXT: &str = {
+    const ALNUM: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const BYTES: [u8; 36 * 36 * 2] = {
+        let mut t = [0u8; 36 * 36 * 2];
+        let mut i = 0;
+        while i < 36 * 36 {
+            t[2 * i] = ALNUM[i / 36];
+            t[2 * i + 1] = ALNUM[i % 36];
+            i += 1;
+        }
+        t
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => panic!("ASCII"),
+    }
+};
 
 impl std::fmt::Display for Tag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -586,6 +617,18 @@ fn next_sep(line: &str, from: usize) -> Option<(Tag, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_text_for_every_tag() {
+        for a in (b'A'..=b'Z').chain(b'0'..=b'9') {
+            for b in (b'A'..=b'Z').chain(b'0'..=b'9') {
+                let want = String::from_utf8(vec![a, b]).unwrap();
+                assert_eq!(Tag([a, b]).as_str(), want);
+            }
+        }
+        assert_eq!(Tag(*b"a1").as_str(), "a1");
+        assert_eq!(Tag([0xff, b'A']).as_str(), "??");
+    }
 
     fn tags(recs: &[RawRecord]) -> Vec<Vec<(String, String)>> {
         recs.iter()

@@ -42,6 +42,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     r.ris_type = ris_type;
     r.line = rec.line;
     let ty = lookup_ty.as_str();
+    let rows = table::TypeRows::of(ty);
 
     let mut sp: Option<&RawField> = None;
     let mut ep: Option<&RawField> = None;
@@ -55,7 +56,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         let flat_value;
         let value = if raw.contains('\n')
             && !matches!(
-                lookup_kind(ty, f.tag.as_str()),
+                rows.get(f.tag.as_str()).map(|r| r.kind),
                 Some(Kind::Keyword | Kind::Joined | Kind::Url)
             ) {
             flat_value = raw.replace('\n', " ");
@@ -67,7 +68,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
             continue;
         }
         let tag = f.tag.as_str();
-        let Some(row) = table::lookup(ty, tag) else {
+        let Some(row) = rows.get(tag) else {
             let msg = unmapped_msg(tag, &r.ris_type);
             extra(&mut r, f, diags, msg);
             continue;

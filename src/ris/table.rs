@@ -316,6 +316,69 @@ pub fn lookup(ty: &str, tag: &str) -> Option<&'static Row> {
         .find(|r| r.types.is_empty() || r.types.contains(&ty))
 }
 
+/// [`lookup`] for one record type, resolved for every tag in advance: the reader
+/// asks for every line of every record, and comparing type codes row by row was
+/// a tenth of reading.
+#[derive(Clone, Copy)]
+pub struct TypeRows<'a> {
+    ty: &'a str,
+    /// Per tag slot: the row index plus one, 0 for none (`None` for a type code
+    /// that is not in [`TYPES`]: looked up row by row).
+    rows: Option<&'static [u16]>,
+}
+
+impl<'a> TypeRows<'a> {
+    /// The rows of a (canonical) type code.
+    pub fn of(ty: &'a str) -> TypeRows<'a> {
+        /// Type code → row index plus one per tag slot, sorted by code.
+        type ByType = Vec<(&'static str, Box<[u16]>)>;
+        static BY_TYPE: std::sync::OnceLock<ByType> = std::sync::OnceLock::new();
+        let all = BY_TYPE.get_or_init(|| {
+            let mut codes: Vec<&'static str> =
+                TYPES.iter().map(|(r, _)| canonical_type(r)).collect();
+            codes.push("GEN");
+            codes.sort_unstable();
+            codes.dedup();
+            codes
+                .into_iter()
+                .map(|code| {
+                    let rows = (0..26 * 36)
+                        .map(|i| {
+                            let tag = slot_tag(i);
+                            lookup(code, tag.as_str()).map_or(0, |r| position(r) as u16 + 1)
+                        })
+                        .collect();
+                    (code, rows)
+                })
+                .collect()
+        });
+        match all.binary_search_by(|(c, _)| (*c).cmp(ty)) {
+            Ok(i) => TypeRows {
+                ty,
+                rows: Some(&all[i].1),
+            },
+            Err(_) => TypeRows { ty, rows: None },
+        }
+    }
+
+    /// The first row for `tag` (as [`lookup`]).
+    pub fn get(&self, tag: &str) -> Option<&'static Row> {
+        match self.rows {
+            Some(rows) => {
+                let n = rows[slot(tag)?];
+                (n > 0).then(|| &TABLE[usize::from(n - 1)])
+            }
+            None => lookup(self.ty, tag),
+        }
+    }
+}
+
+/// The tag of a slot (see [`slot`]).
+fn slot_tag(i: usize) -> crate::ris::lex::Tag {
+    const SECOND: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    crate::ris::lex::Tag([b'A' + (i / 36) as u8, SECOND[i % 36]])
+}
+
 /// The row whose tag the writer uses for variable `var` in a record of type `ty`: the
 /// first row of that type whose target is `var` and which the reader maps back to
 /// `var` (so the round trip is exact).
@@ -451,6 +514,24 @@ pub fn ris_type_for(csl: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The per-type tables answer as the row-by-row lookup, for every type and tag.
+    #[test]
+    fn type_rows_equal_lookup() {
+        let mut codes: Vec<&str> = TYPES.iter().map(|(r, _)| *r).collect();
+        codes.extend(["GEN", "NOPE", ""]);
+        for code in codes {
+            let ty = canonical_type(code);
+            let rows = TypeRows::of(ty);
+            for i in 0..26 * 36 {
+                let tag = slot_tag(i);
+                let a = rows.get(tag.as_str()).map(position);
+                let b = lookup(ty, tag.as_str()).map(position);
+                assert_eq!(a, b, "{ty} {tag}");
+            }
+            assert!(rows.get("a1").is_none() && rows.get("").is_none());
+        }
+    }
 
     #[test]
     fn known_tags_are_unique_well_formed_and_indexed() {
