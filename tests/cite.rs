@@ -363,6 +363,118 @@ fn author_date_disambiguation_and_order() {
     assert_eq!(entries[0].id, "b");
 }
 
+fn cites_by_id(style: &str, items: &[Value]) -> std::collections::HashMap<String, Entry> {
+    let style = Style::bundled(style).unwrap();
+    format(items, &style, "en-US")
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.id.clone(), e))
+        .collect()
+}
+
+fn by(family: &str, given: &str) -> Value {
+    json!([{"family": family, "given": given}])
+}
+
+/// hayagriva patch 7: year suffixes follow the bibliography (APA sorts by the
+/// full date; citris cites by name, year and title), and a group of identical
+/// cites gets them even when another group was told apart by given names.
+#[test]
+fn year_suffixes_follow_the_bibliography_in_every_ambiguous_group() {
+    let items = vec![
+        json!({"id":"later","type":"webpage","title":"A later post","author":by("Dates","Dora"),"issued":{"date-parts":[[2019,5,1]]}}),
+        json!({"id":"earlier","type":"webpage","title":"B earlier post","author":by("Dates","Dora"),"issued":{"date-parts":[[2019,1,1]]}}),
+        json!({"id":"js","type":"book","title":"One","author":by("Smith","John"),"issued":{"date-parts":[[2000]]}}),
+        json!({"id":"ks","type":"book","title":"Two","author":by("Smith","Kate"),"issued":{"date-parts":[[2000]]}}),
+        json!({"id":"n1","type":"article-journal","title":"First article","DOI":"10.1000/1"}),
+        json!({"id":"n2","type":"article-journal","title":"Second article","DOI":"10.1000/2"}),
+    ];
+    let apa = cites_by_id("apa", &items);
+    assert_eq!(apa["earlier"].citation, "(Dates, 2019a)");
+    assert_eq!(apa["later"].citation, "(Dates, 2019b)");
+    assert_eq!(apa["js"].citation, "(J. Smith, 2000)");
+    assert_eq!(apa["ks"].citation, "(K. Smith, 2000)");
+    let harvard = cites_by_id("harvard", &items);
+    assert_eq!(harvard["n1"].citation, "(no date a)");
+    assert_eq!(harvard["n2"].citation, "(no date b)");
+    assert!(
+        harvard["n1"].text.starts_with("(No date a)"),
+        "{}",
+        harvard["n1"].text
+    );
+}
+
+/// hayagriva patch 7: `disambiguate="true"` holds for every cite of an
+/// ambiguous set, the first one too (MLA adds the title to each).
+#[test]
+fn mla_adds_the_title_to_every_ambiguous_cite() {
+    let items = vec![
+        json!({"id":"a","type":"chapter","title":"Memory and forgetting","author":by("Baddeley","Alan"),"container-title":"Essays","issued":{"date-parts":[[2004]]}}),
+        json!({"id":"b","type":"book","title":"Your memory","author":by("Baddeley","Alan"),"issued":{"date-parts":[[1982]]}}),
+    ];
+    let mla = cites_by_id("mla", &items);
+    assert_eq!(mla["a"].citation, "(Baddeley, “Memory and Forgetting”)");
+    assert_eq!(mla["b"].citation, "(Baddeley, Your Memory)");
+}
+
+/// hayagriva patch 10: inside `cs:substitute`, a `cs:choose` branch gives its
+/// first element that renders, not all of them (Chicago printed the editor and
+/// the collection editor run together).
+#[test]
+fn a_choose_inside_substitute_stops_at_the_first_names() {
+    let items = vec![
+        json!({"id":"ed","type":"book","title":"A edited book","editor":by("Author","Ann"),
+        "collection-editor":by("Second","Sid"),"collection-title":"Series","volume":"7","issued":{"date-parts":[[2000]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["ed"]
+            .text
+            .starts_with("Author, Ann, ed. 2000. A Edited Book."),
+        "{}",
+        chicago["ed"].text
+    );
+    assert_eq!(chicago["ed"].citation, "(Author 2000)");
+}
+
+/// hayagriva patch 9: the subsequent-author substitute compares the names,
+/// whichever variable they come from (citeproc-js: `———, dir.` after a work
+/// the same person wrote). Patch 8: quotation marks do not count in sort
+/// keys, so the book sorts among the articles by its title.
+#[test]
+fn chicago_substitutes_the_same_names_and_sorts_titles_without_quotes() {
+    let items = vec![
+        json!({"id":"film","type":"motion_picture","title":"C film","director":by("Author","Ann"),"issued":{"date-parts":[[2000]]}}),
+        json!({"id":"article","type":"article-journal","title":"A article","author":by("Author","Ann"),"container-title":"Journal","issued":{"date-parts":[[2000]]}}),
+        json!({"id":"book","type":"book","title":"B book","author":by("Author","Ann"),"issued":{"date-parts":[[2000]]}}),
+    ];
+    let style = Style::bundled("chicago-author-date").unwrap();
+    let entries = format(&items, &style, "en-US").unwrap();
+    let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Author, Ann. 2000a. “A Article.” Journal, 2000.",
+            "———. 2000b. B Book.",
+            "———, dir. 2000c. C Film.",
+        ]
+    );
+}
+
+/// hayagriva patch 11: an empty macro sort key sorts last (CSL "Sorting";
+/// citeproc-js), so the suffixes of these two undated, unauthored items come
+/// out as citeproc-js gives them.
+#[test]
+fn empty_sort_keys_go_last() {
+    let items = vec![
+        json!({"id":"doc","type":"document","container-title":"kmptnd","publisher":"kmptnv"}),
+        json!({"id":"thesis","type":"thesis","genre":"doi: whatever","publisher":"kmptvf"}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert_eq!(chicago["doc"].citation, "(n.d.-a)");
+    assert_eq!(chicago["thesis"].citation, "(n.d.-b)");
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 

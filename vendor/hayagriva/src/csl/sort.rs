@@ -64,6 +64,31 @@ impl CollationOrd for String {
     }
 }
 
+/// Compare two rendered macro sort keys.
+///
+/// citris patch 11: a macro that renders nothing is an empty key, and empty
+/// keys go last in ascending and descending order alike (CSL 1.0.2 "Sorting";
+/// citeproc-js). Before, the empty string was compared as a string and came
+/// first, so an item with no title sorted before every titled one.
+fn macro_key_cmp(
+    a: &Option<String>,
+    b: &Option<String>,
+    key: &SortKey,
+    locale: LocaleCode,
+) -> Ordering {
+    let a = a.as_deref().filter(|s| !s.is_empty());
+    let b = b.as_deref().filter(|s| !s.is_empty());
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let o = a.collation_cmp(b, locale);
+            if key.sort_direction() == SortDirection::Descending { o.reverse() } else { o }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
 impl StyleContext<'_> {
     /// Retrieve the ordering of two entries according to the given sort key.
     fn cmp_entries<T: EntryLike>(
@@ -153,7 +178,7 @@ impl StyleContext<'_> {
             SortKey::MacroName { .. } => {
                 let a_rendered = self.render_sort_macro(a, a_idx, key, term_locale);
                 let b_rendered = self.render_sort_macro(b, b_idx, key, term_locale);
-                (a_rendered.collation_cmp(&b_rendered, self.locale()), false)
+                return macro_key_cmp(&a_rendered, &b_rendered, key, self.locale());
             }
         };
 
@@ -235,12 +260,7 @@ impl StyleContext<'_> {
             for (k, key) in sort.keys.iter().enumerate() {
                 let ordering = match key {
                     SortKey::MacroName { .. } => {
-                        let o = macros[i][k].collation_cmp(&macros[j][k], self.locale());
-                        if key.sort_direction() == SortDirection::Descending {
-                            o.reverse()
-                        } else {
-                            o
-                        }
+                        macro_key_cmp(&macros[i][k], &macros[j][k], key, self.locale())
                     }
                     _ => self.cmp_entries(
                         &cites[i], numbers[i], &cites[j], numbers[j], key, term_locale,
