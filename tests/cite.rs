@@ -475,6 +475,19 @@ fn empty_sort_keys_go_last() {
     assert_eq!(chicago["thesis"].citation, "(n.d.-b)");
 }
 
+/// hayagriva patch 13: sort keys are compared as citeproc-js compares them:
+/// numbers by value, case and punctuation ignored.
+#[test]
+fn sort_keys_compare_numbers_by_value() {
+    let items = vec![
+        json!({"id":"ten","type":"article-journal","title":"Date shape 10: spring","author":by("Dates","Dora"),"issued":{"date-parts":[[2019]]}}),
+        json!({"id":"five","type":"article-journal","title":"Date shape 5: march","author":by("Dates","Dora"),"issued":{"date-parts":[[2019]]}}),
+    ];
+    let apa = cites_by_id("apa", &items);
+    assert_eq!(apa["five"].citation, "(Dates, 2019a)");
+    assert_eq!(apa["ten"].citation, "(Dates, 2019b)");
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 

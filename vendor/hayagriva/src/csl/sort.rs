@@ -6,7 +6,9 @@ use citationberg::{
     SortDirection, SortKey,
 };
 use icu_collator::Collator;
-use icu_collator::options::CollatorOptions;
+use icu_collator::options::{AlternateHandling, CollatorOptions, Strength};
+use icu_collator::preferences::CollationNumericOrdering;
+use icu_collator::CollatorPreferences;
 use icu_locale::Locale as IcuLocale;
 
 use crate::csl::BufWriteFormat;
@@ -32,8 +34,18 @@ impl CollationOrd for str {
             let i = match c.iter().position(|(l, _)| *l == locale.0) {
                 Some(i) => i,
                 None => {
+                    // citris patch 13: compare as citeproc-js does
+                    // (`getSortCompare`: `sensitivity: "base"`,
+                    // `ignorePunctuation: true`, `numeric: true`), so
+                    // `Date shape 5` sorts before `Date shape 10` and
+                    // punctuation and case do not decide the order.
                     let collator = locale.0.parse::<IcuLocale>().ok().map(|l| {
-                        Collator::try_new(l.into(), CollatorOptions::default()).unwrap()
+                        let mut options = CollatorOptions::default();
+                        options.strength = Some(Strength::Primary);
+                        options.alternate_handling = Some(AlternateHandling::Shifted);
+                        let mut prefs = CollatorPreferences::from(l);
+                        prefs.numeric_ordering = Some(CollationNumericOrdering::True);
+                        Collator::try_new(prefs, options).unwrap()
                     });
                     c.push((locale.0.clone(), collator));
                     c.len() - 1
