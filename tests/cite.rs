@@ -488,6 +488,35 @@ fn sort_keys_compare_numbers_by_value() {
     assert_eq!(apa["ten"].citation, "(Dates, 2019b)");
 }
 
+/// hayagriva patch 14: punctuation moves into the quotes before it from a
+/// prefix too, through nested groups, but not from a `cs:text value` (IEEE's
+/// `<text value=","/>`), as citeproc-js does.
+#[test]
+fn punctuation_moves_into_quotes_from_affixes_not_from_text_values() {
+    let items = vec![
+        json!({"id":"formica","type":"software","title":"Formica","author":by("Willighagen","Lars"),"DOI":"10.5281/zenodo.10037162","issued":{"date-parts":[[2023]]}}),
+        json!({"id":"news","type":"article-newspaper","title":"Markets rally on rate cut hopes","container-title":"Financial Times","issued":{"date-parts":[[2023,12,14]]}}),
+        json!({"id":"doi","type":"article-journal","title":"DOI as a URL","DOI":"10.1000/xyz123"}),
+    ];
+    let harvard = cites_by_id("harvard", &items);
+    assert_eq!(
+        harvard["formica"].text,
+        "Willighagen, L. (2023) “Formica.” Available at: https://doi.org/10.5281/zenodo.10037162."
+    );
+    assert_eq!(
+        harvard["news"].text,
+        "Financial Times (2023) “Markets rally on rate cut hopes,” 14 December."
+    );
+    let ieee = cites_by_id("ieee", &items);
+    assert!(
+        ieee["doi"]
+            .text
+            .ends_with("“DOI as a URL”, doi: 10.1000/xyz123."),
+        "{}",
+        ieee["doi"].text
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 

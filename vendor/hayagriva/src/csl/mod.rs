@@ -2226,6 +2226,9 @@ pub(crate) struct WritingContext {
     /// Whether to watch out for punctuation that should be pulled inside the
     /// preceding quoted content.
     pull_punctuation: bool,
+    /// Prefixes whose punctuation moved into the quotes before them: the
+    /// depth of the element the prefix opened and the punctuation moved.
+    pulled_prefixes: Vec<(usize, String)>,
     /// Whether we should be using inner quotes.
     inner_quotes: bool,
     /// Whether to strip periods.
@@ -2269,6 +2272,7 @@ impl Default for WritingContext {
     fn default() -> Self {
         Self {
             pull_punctuation: false,
+            pulled_prefixes: Vec::new(),
             inner_quotes: false,
             strip_periods: false,
             suppress_queried_variables: false,
@@ -2870,7 +2874,17 @@ impl<'a, T: EntryLike> Context<'a, T> {
     ///
     /// Will panic if the location does not match.
     fn discard_elem(&mut self, loc: DisplayLoc) {
-        self.writing.discard_elem(loc)
+        let depth = loc.0.get();
+        let pulled = self
+            .writing
+            .pulled_prefixes
+            .iter()
+            .position(|(d, _)| *d == depth)
+            .map(|i| self.writing.pulled_prefixes.remove(i));
+        self.writing.discard_elem(loc);
+        if let Some((_, moved)) = pulled {
+            self.unpull_punctuation(&moved);
+        }
     }
 
     /// Nest the last subtree into its ancestor. If the `display` argument is
@@ -2882,6 +2896,8 @@ impl<'a, T: EntryLike> Context<'a, T> {
         display: Option<Display>,
         meta: Option<ElemMeta>,
     ) {
+        let depth = loc.0.get();
+        self.writing.pulled_prefixes.retain(|(d, _)| *d < depth);
         self.writing.commit_elem(loc, display, meta)
     }
 
@@ -2989,6 +3005,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Add a string to the buffer.
     fn push_str(&mut self, s: &str) {
+        // citris patch 14: an empty string changes nothing; it used to end
+        // the moving of punctuation into the quotes before it, so an empty
+        // element between a quoted title and the next delimiter or affix
+        // left `“Formica”. Available` (citeproc-js: `“Formica.” Available`).
+        if s.is_empty() {
+            return;
+        }
         let s = self.do_pull_punctuation(s);
 
         self.writing.reconfigure();
@@ -3313,7 +3336,58 @@ impl<'a, T: EntryLike> Context<'a, T> {
     /// Apply a prefix, but return a tuple that allows us to undo it if it
     /// wasn't followed by anything.
     fn apply_prefix(&mut self, affixes: &Affixes) -> (DisplayLoc, usize) {
+        // citris patch 14: a prefix that starts with punctuation moves into
+        // the quotes it follows, as a delimiter or suffix does (citeproc-js:
+        // `“Formica.” Available at:`, where `. ` is the prefix of the access
+        // macro). Prefixes were written to the buffer directly. Should the
+        // element stay empty, `discard_elem` puts the punctuation back.
+        if self.writing.pull_punctuation
+            && let Some(prefix) = affixes.prefix.as_deref()
+            && prefix.starts_with(['.', ',', ';', '!', '?'])
+        {
+            let rest = self.do_pull_punctuation(prefix);
+            if rest.len() < prefix.len() {
+                let moved = prefix[..prefix.len() - rest.len()].to_string();
+                self.writing.pull_punctuation = false;
+                let pos = self.writing.push_elem(citationberg::Formatting::default());
+                self.writing.buf.push_str(rest);
+                let depth = pos.0.get();
+                self.writing.pulled_prefixes.retain(|(d, _)| *d < depth);
+                self.writing.pulled_prefixes.push((depth, moved));
+                return (pos, rest.len());
+            }
+        }
         self.writing.apply_prefix(affixes)
+    }
+
+    /// Take back punctuation a prefix moved into quotes (see `apply_prefix`).
+    fn unpull_punctuation(&mut self, moved: &str) {
+        let quotes: Vec<String> = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
+            .into_iter()
+            .filter_map(|t| self.term(t.into(), TermForm::default(), false))
+            .map(str::to_string)
+            .collect();
+        let buf = if !self.writing.buf.is_empty() {
+            Some(self.writing.buf.as_string_mut())
+        } else {
+            self.writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.0.last_mut())
+                .and_then(get_last_text)
+        };
+        if let Some(buf) = buf {
+            for quote in &quotes {
+                if let Some(head) = buf.strip_suffix(quote.as_str())
+                    && let Some(head) = head.strip_suffix(moved)
+                {
+                    buf.truncate(head.len());
+                    buf.push_str(quote);
+                    break;
+                }
+            }
+        }
+        self.writing.pull_punctuation = true;
     }
 
     /// Apply a suffix, but only if the location was followed by something.
@@ -3494,8 +3568,12 @@ enum SpecialForm {
 fn get_last_text(child: &mut ElemChild) -> Option<&mut String> {
     match child {
         ElemChild::Text(formatted) => Some(&mut formatted.text),
-        ElemChild::Elem(Elem { children, .. }) if children.0.len() == 1 => {
-            get_last_text(&mut children.0[0])
+        // citris patch 14: the last text of an element is that of its last
+        // child, however many it has (only an element with one child was
+        // looked into, so a quoted title at the end of a group kept the
+        // punctuation that followed the group outside: `“Formica”.`).
+        ElemChild::Elem(Elem { children, .. }) => {
+            children.0.last_mut().and_then(get_last_text)
         }
         _ => None,
     }

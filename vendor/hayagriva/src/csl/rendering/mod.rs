@@ -138,7 +138,14 @@ impl RenderCsl for citationberg::Text {
                 }
             }
             ResolvedTextTarget::Term(s) => ctx.push_str(s),
-            ResolvedTextTarget::Value(val) => ctx.push_str(val),
+            ResolvedTextTarget::Value(val) => {
+                // citris patch 14: punctuation moves into quotes from
+                // affixes and delimiters, not from a `cs:text value` (IEEE's
+                // `<text value=","/>` after a quoted title: citeproc-js
+                // prints `“Title”, doi: …`).
+                ctx.writing.pull_punctuation = false;
+                ctx.push_str(val)
+            }
         }
 
         ctx.pop_case(cidx);
