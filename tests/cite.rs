@@ -517,6 +517,37 @@ fn punctuation_moves_into_quotes_from_affixes_not_from_text_values() {
     );
 }
 
+/// hayagriva patch 15: a number with affixes on a range (`s2-42`,
+/// `TR-2021-07`) or a prefix ending in a space (`HSG 95`) is text: printed as
+/// written, without a "No." label.
+#[test]
+fn affixed_numbers_are_printed_as_written() {
+    let items = vec![
+        json!({"id":"tr","type":"report","title":"Deep learning","author":by("Borisov","Vadim"),"genre":"Technical report","number":"TR-2021-07","publisher":"University","issued":{"date-parts":[[2021]]}}),
+        json!({"id":"hsg","type":"report","title":"Lasers","author":[{"literal":"Health and Safety Executive"}],"number":"HSG 95","publisher":"HSE Books","issued":{"date-parts":[[2001]]}}),
+        json!({"id":"turing","type":"article-journal","title":"On computable numbers","author":by("Turing","Alan"),"container-title":"Proceedings","volume":"s2-42","issue":"1","page":"230-265","issued":{"date-parts":[[1937]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["tr"].text.contains("Technical Report TR-2021-07."),
+        "{}",
+        chicago["tr"].text
+    );
+    assert!(
+        chicago["hsg"].text.contains("Lasers. HSG 95."),
+        "{}",
+        chicago["hsg"].text
+    );
+    let apa = cites_by_id("apa", &items);
+    assert!(
+        apa["turing"]
+            .text
+            .contains("Proceedings, s2-42(1), 230–265."),
+        "{}",
+        apa["turing"].text
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 
