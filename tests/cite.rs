@@ -738,3 +738,39 @@ mod conformance {
         );
     }
 }
+
+/// hayagriva patch 16: date ranges are rendered (the end was dropped), the
+/// parts both dates share once: as citeproc-js prints them.
+#[test]
+fn date_ranges_render_both_ends() {
+    let items = vec![
+        json!({"id":"months","type":"article-journal","title":"A","author":by("Dates","Dana"),"container-title":"J","issued":{"date-parts":[[2019,6],[2019,7]]}}),
+        json!({"id":"years","type":"article-journal","title":"B","author":by("Lind","Sven"),"container-title":"J","issued":{"date-parts":[[2019,12],[2020,1]]}}),
+        json!({"id":"days","type":"article-journal","title":"D","author":by("Dd","Lee"),"container-title":"J","issued":{"date-parts":[[2016,6,27],[2016,6,30]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["months"].text.ends_with("J, June–July 2019."),
+        "{}",
+        chicago["months"].text
+    );
+    assert_eq!(chicago["years"].citation, "(Lind 2019–2020)");
+    assert!(
+        chicago["years"]
+            .text
+            .ends_with("J, December 2019–January 2020."),
+        "{}",
+        chicago["years"].text
+    );
+    assert!(
+        chicago["days"].text.ends_with("J, June 27–30, 2016."),
+        "{}",
+        chicago["days"].text
+    );
+    let vancouver = cites_by_id("vancouver", &items);
+    assert!(
+        vancouver["days"].text.ends_with("J. 2016 Jun 27–30."),
+        "{}",
+        vancouver["days"].text
+    );
+}

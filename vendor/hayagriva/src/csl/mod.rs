@@ -3319,6 +3319,14 @@ impl<'a, T: EntryLike> Context<'a, T> {
         self.instance.entry.resolve_date_variable(variable)
     }
 
+    /// Resolve the end of a date range (citris patch 16).
+    fn resolve_date_range_end(
+        &self,
+        variable: csl_taxonomy::DateVariable,
+    ) -> Option<Cow<'a, Date>> {
+        self.instance.entry.resolve_date_range_end(variable)
+    }
+
     /// Resolve a name variable.
     ///
     /// Honors suppressions.

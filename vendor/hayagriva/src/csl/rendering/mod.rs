@@ -724,7 +724,6 @@ impl RenderCsl for citationberg::Date {
 
         let parts = self.parts.or(base.and_then(|b| b.parts)).unwrap_or_default();
 
-        // TODO: Date ranges
         let mut last_was_empty = true;
 
         // Localized (base) delimiter takes precedence over the cs:date
@@ -742,26 +741,117 @@ impl RenderCsl for citationberg::Date {
             None => self.delimiter.as_deref(),
         };
 
-        for part in &base.unwrap_or(self).date_part {
-            match part.name {
-                DatePartName::Month if !parts.has_month() && date.season.is_none() => {
-                    continue;
-                }
-                DatePartName::Day if !parts.has_day() => continue,
-                _ => {}
-            }
-
-            let cursor = ctx.writing.len();
-            if !last_was_empty && let Some(delim) = chosen_delim {
-                ctx.push_str(delim);
-            }
-
-            let over_ride = base
-                .is_some()
+        let end = ctx.resolve_date_range_end(variable);
+        // The parts to render: asked for, and with a value in the date or the
+        // end of its range (an empty part left its delimiter behind).
+        let has = |d: &Date, name: DatePartName| match name {
+            DatePartName::Month => d.month.is_some() || d.season.is_some(),
+            DatePartName::Day => d.day.is_some(),
+            DatePartName::Year => true,
+        };
+        let shown: Vec<&citationberg::DatePart> = base
+            .unwrap_or(self)
+            .date_part
+            .iter()
+            .filter(|part| match part.name {
+                DatePartName::Month => parts.has_month() || date.season.is_some(),
+                DatePartName::Day => parts.has_day(),
+                DatePartName::Year => true,
+            })
+            .filter(|part| {
+                has(&date, part.name) || end.as_ref().is_some_and(|e| has(e, part.name))
+            })
+            .collect();
+        let over_ride = |part: &citationberg::DatePart| {
+            base.is_some()
                 .then(|| self.date_part.iter().find(|p| p.name == part.name))
-                .flatten();
+                .flatten()
+        };
 
-            render_date_part(part, &date, ctx, over_ride, first);
+        // citris patch 16: date ranges (CSL 1.0.2 "Date Ranges"). The parts
+        // from the largest one that differs down are rendered for both
+        // dates, joined by that part's `range-delimiter` (default en dash);
+        // the others once: `June 27–30, 2016`, `December 2019–January 2020`,
+        // `1984–1985`. Before, the end of a range was not rendered.
+        let range = end.and_then(|end| {
+            let differs = |name: DatePartName| match name {
+                DatePartName::Year => date.year != end.year,
+                DatePartName::Month => date.month != end.month || date.season != end.season,
+                DatePartName::Day => date.day != end.day,
+            };
+            let largest = [DatePartName::Year, DatePartName::Month, DatePartName::Day]
+                .into_iter()
+                .find(|&n| shown.iter().any(|p| p.name == n) && differs(n))?;
+            let in_range = |n: DatePartName| match largest {
+                DatePartName::Year => true,
+                DatePartName::Month => n != DatePartName::Year,
+                DatePartName::Day => n == DatePartName::Day,
+            };
+            let idx: Vec<usize> = (0..shown.len()).filter(|&i| in_range(shown[i].name)).collect();
+            let (from, to) = (*idx.first()?, *idx.last()?);
+            if idx.len() != to - from + 1 {
+                return None;
+            }
+            let largest_part = shown.iter().find(|p| p.name == largest)?;
+            let delim = over_ride(largest_part)
+                .and_then(|p| p.range_delimiter.clone())
+                .or_else(|| largest_part.range_delimiter.clone())
+                .unwrap_or_else(|| "–".to_string());
+            Some((from, to, end.into_owned(), delim))
+        });
+
+        // (part, date, drop its prefix, drop its suffix, delimiter before it)
+        let mut sequence: Vec<(&citationberg::DatePart, &Date, bool, bool, Option<String>)> =
+            Vec::new();
+        let plain = |d: Option<&str>| d.map(str::to_string);
+        match &range {
+            Some((from, to, end, delim)) => {
+                for (i, part) in shown.iter().enumerate() {
+                    if i == *from {
+                        for (j, part) in shown[*from..=*to].iter().enumerate() {
+                            sequence.push((part, &date, false, *from + j == *to, plain(chosen_delim)));
+                        }
+                        for (j, part) in shown[*from..=*to].iter().enumerate() {
+                            let d = if j == 0 { Some(delim.clone()) } else { plain(chosen_delim) };
+                            sequence.push((part, end, j == 0, false, d));
+                        }
+                    } else if i < *from || i > *to {
+                        sequence.push((part, &date, false, false, plain(chosen_delim)));
+                    }
+                }
+            }
+            None => {
+                for part in &shown {
+                    sequence.push((part, &date, false, false, plain(chosen_delim)));
+                }
+            }
+        }
+        // The year suffix goes after the last year.
+        let last_year = sequence.iter().rposition(|(p, ..)| p.name == DatePartName::Year);
+
+        for (k, (part, d, drop_prefix, drop_suffix, delim)) in sequence.into_iter().enumerate() {
+            let cursor = ctx.writing.len();
+            if !last_was_empty && let Some(delim) = delim {
+                ctx.push_str(&delim);
+            }
+
+            let over = over_ride(part);
+            let trimmed;
+            let part = if drop_prefix || drop_suffix {
+                let mut p = part.clone();
+                if drop_prefix {
+                    p.affixes.prefix = None;
+                }
+                if drop_suffix {
+                    p.affixes.suffix = None;
+                }
+                trimmed = p;
+                &trimmed
+            } else {
+                part
+            };
+            let first_here = first && (last_year.is_none() || last_year == Some(k));
+            render_date_part(part, d, ctx, over, first_here);
             last_was_empty = cursor == ctx.writing.len();
         }
 
