@@ -548,6 +548,22 @@ fn affixed_numbers_are_printed_as_written() {
     );
 }
 
+/// hayagriva patch 17: a lower-case part after a hyphen in a given name is
+/// dropped from initials ending in a period (`Ji-woo` → `J.`), kept without
+/// (Vancouver `J woo`), as citeproc-js does.
+#[test]
+fn lower_case_hyphenated_given_names_initialise_as_citeproc_js() {
+    let items = vec![
+        json!({"id":"kim","type":"article-journal","title":"Item","author":by("Kim","Ji-woo"),"container-title":"Journal","issued":{"date-parts":[[2012]]}}),
+    ];
+    assert!(cites_by_id("apa", &items)["kim"]
+        .text
+        .starts_with("Kim, J. (2012)."));
+    assert!(cites_by_id("vancouver", &items)["kim"]
+        .text
+        .starts_with("1. Kim J woo. Item."));
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 
