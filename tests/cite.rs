@@ -564,6 +564,18 @@ fn lower_case_hyphenated_given_names_initialise_as_citeproc_js() {
         .starts_with("1. Kim J woo. Item."));
 }
 
+/// hayagriva patch 18: a `variable` condition is true for a variable the item
+/// has even after it was printed through `cs:substitute` (Chicago's locator
+/// of a signed dictionary entry is not `s.v. “Title”`).
+#[test]
+fn variable_conditions_see_substituted_variables() {
+    let items = vec![
+        json!({"id":"dict","type":"entry-dictionary","title":"A dict record","author":by("Author","Ann"),"container-title":"Dictionary","issued":{"date-parts":[[2000]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert_eq!(chicago["dict"].citation, "(Author 2000)");
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 

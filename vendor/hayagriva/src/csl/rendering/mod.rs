@@ -1358,7 +1358,16 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                     let var = vars[self.idx];
                     self.idx += 1;
 
-                    Some(match var {
+                    // citris patch 18: the condition asks whether the item
+                    // has the variable; a variable already printed through
+                    // `cs:substitute` (and so suppressed in the rest of the
+                    // output) still counts, as in citeproc-js: Chicago's
+                    // `<if variable="author locator">` in the locator of a
+                    // dictionary entry whose author substituted for the
+                    // composer took the `s.v. “Title”` branch.
+                    let suppressed =
+                        std::mem::take(&mut *self.ctx.writing.suppressed_variables.borrow_mut());
+                    let present = match var {
                         Variable::Standard(s) => {
                             let val = self
                                 .ctx
@@ -1378,7 +1387,9 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                         Variable::Page(pv) => {
                             self.ctx.resolve_page_variable(pv).is_some()
                         }
-                    })
+                    };
+                    self.ctx.writing.suppressed_variables.borrow_mut().extend(suppressed);
+                    Some(present)
                 } else {
                     None
                 }
