@@ -576,6 +576,22 @@ fn variable_conditions_see_substituted_variables() {
     assert_eq!(chicago["dict"].citation, "(Author 2000)");
 }
 
+/// hayagriva patch 19: title case leaves a Greek letter that starts a word.
+#[test]
+fn title_case_keeps_greek_letters() {
+    let items = vec![
+        json!({"id":"g","type":"article-journal","title":"Release of ibuprofen in β-cyclodextrin and ω transformation","author":by("Salustio","P."),"container-title":"J","issued":{"date-parts":[[2012]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["g"]
+            .text
+            .contains("“Release of Ibuprofen in β-Cyclodextrin and ω Transformation.”"),
+        "{}",
+        chicago["g"].text
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 
