@@ -592,6 +592,32 @@ fn title_case_keeps_greek_letters() {
     );
 }
 
+/// hayagriva patch 20: a group whose names are all empty is suppressed with
+/// its terms (Harvard: no lone `in` before a proceedings title without
+/// editors; with editors it stays).
+#[test]
+fn a_group_with_empty_names_is_suppressed() {
+    let items = vec![
+        json!({"id":"no-eds","type":"paper-conference","title":"A conference paper","author":by("Speaker","Sue"),"container-title":"Proceedings of Things","publisher":"ACM","page":"5-9","issued":{"date-parts":[[2019]]}}),
+        json!({"id":"eds","type":"chapter","title":"Memory","author":by("Baddeley","Alan"),"editor":by("Eysenck","Michael W."),"container-title":"Essays","issued":{"date-parts":[[2004]]}}),
+    ];
+    let harvard = cites_by_id("harvard", &items);
+    assert!(
+        harvard["no-eds"]
+            .text
+            .contains("“A conference paper,” Proceedings of Things."),
+        "{}",
+        harvard["no-eds"].text
+    );
+    assert!(
+        harvard["eds"]
+            .text
+            .contains("“Memory,” in M.W. Eysenck (ed.) Essays."),
+        "{}",
+        harvard["eds"].text
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 

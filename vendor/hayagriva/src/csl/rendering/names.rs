@@ -472,7 +472,15 @@ impl RenderCsl for Names {
         (
             visible,
             if is_empty {
-                substitute_info.1
+                // citris patch 20: an empty `cs:names` is still a variable
+                // the group asked for (CSL 1.0.2 "Group": a group whose
+                // variables are all empty is suppressed). It reported no
+                // variable at all, so Harvard's `<group><text term="in"/>
+                // <names variable="editor"/></group>` printed a lone `in`.
+                substitute_info.1.merge_child(UsageInfo {
+                    has_vars: true,
+                    ..UsageInfo::default()
+                })
             } else {
                 UsageInfo {
                     has_vars: true,
