@@ -618,6 +618,30 @@ fn a_group_with_empty_names_is_suppressed() {
     );
 }
 
+/// hayagriva patch 21: pages that are not plain page numbers take the plural
+/// label when they hold a range, and keep a hyphen that is not between
+/// numbers (citeproc-js: `pp. ii–xv`, `pp. 3573-3587.e29`).
+#[test]
+fn odd_page_ranges_are_plural_and_keep_their_hyphen() {
+    let items = vec![
+        json!({"id":"roman","type":"article-journal","title":"Pages 7","page":"ii-xv","DOI":"10.1/7"}),
+        json!({"id":"cell","type":"article-journal","title":"Pages 2","page":"3573-3587.e29","DOI":"10.1/2"}),
+    ];
+    let harvard = cites_by_id("harvard", &items);
+    assert!(
+        harvard["roman"].text.contains("“Pages 7,” pp. ii–xv."),
+        "{}",
+        harvard["roman"].text
+    );
+    assert!(
+        harvard["cell"]
+            .text
+            .contains("“Pages 2,” pp. 3573-3587.e29."),
+        "{}",
+        harvard["cell"].text
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 

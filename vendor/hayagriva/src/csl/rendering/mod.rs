@@ -121,7 +121,7 @@ impl RenderCsl for citationberg::Text {
             },
             ResolvedTextTarget::PageVariable(p) => match p {
                 MaybeTyped::Typed(r) => render_page_range(&r, ctx),
-                MaybeTyped::String(s) => ctx.push_str(&s.replace('-', "–")),
+                MaybeTyped::String(s) => ctx.push_str(&page_string_dashes(&s)),
             },
             ResolvedTextTarget::Macro(mac) => {
                 // Treat macros as groups: don't render if all variables are empty.
@@ -528,7 +528,7 @@ impl RenderCsl for citationberg::Label {
                 };
 
                 let depth = ctx.push_elem(citationberg::Formatting::default());
-                let plural = p.as_typed().is_some_and(|p| p.is_plural());
+                let plural = page_is_plural(&p);
 
                 let content =
                     ctx.term(Term::from(pv), self.label.form, plural).unwrap_or_default();
@@ -590,7 +590,7 @@ impl RenderCsl for citationberg::Label {
             }
             NumberOrPageVariable::Page(pv) => {
                 if let Some(p) = ctx.resolve_page_variable(pv) {
-                    let plural = p.as_typed().is_some_and(|p| p.is_plural());
+                    let plural = page_is_plural(&p);
                     (
                         ctx.term(Term::from(pv), self.label.form, plural).is_some(),
                         UsageInfo::default(),
@@ -1570,4 +1570,28 @@ impl From<TextCase> for Case {
             TextCase::CapitalizeAll => Case::AllUpper,
         }
     }
+}
+
+/// citris patch 21: whether a page value takes the plural label. A value
+/// hayagriva could not read as page numbers (`ii-xv`, `3573-3587.e29`) is
+/// plural when it holds a range or list, as in citeproc-js (it was always
+/// singular: `p. ii–xv`).
+fn page_is_plural(p: &MaybeTyped<crate::types::PageRanges>) -> bool {
+    match p {
+        MaybeTyped::Typed(p) => p.is_plural(),
+        MaybeTyped::String(s) => s.contains(['-', '–', ',', '&']),
+    }
+}
+
+/// citris patch 21: hyphens in a page value that is not page numbers become
+/// en dashes only between plain or Roman numbers (`ii–xv`); `3573-3587.e29`
+/// keeps its hyphen, as in citeproc-js (every hyphen was replaced).
+fn page_string_dashes(s: &str) -> String {
+    let numeric = |piece: &str| {
+        let piece = piece.trim();
+        !piece.is_empty()
+            && (piece.chars().all(|c| c.is_ascii_digit())
+                || piece.chars().all(|c| "ivxlcdmIVXLCDM".contains(c)))
+    };
+    if s.split('-').all(numeric) { s.replace('-', "–") } else { s.to_string() }
 }
