@@ -838,9 +838,10 @@ fn render_inner(
 ///
 /// * hayagriva renders the sort keys again in every comparison, and its
 ///   stable sort needs only n - 1 comparisons for presorted input (for 10,000
-///   APA references the sort was most of the time), and
-/// * hayagriva gives year suffixes (2003a, 2003b) in citation order, where
-///   citeproc-js gives them in bibliography order.
+///   APA references the sort was most of the time).
+///
+/// (It was also there because hayagriva gave year suffixes in citation
+/// order; the vendored hayagriva gives them in bibliography order, patch 7.)
 fn citation_order(prepared: &[(String, Item)], csl: &IndependentStyle) -> Vec<usize> {
     use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
     use hayagriva::citationberg::{SortDirection, SortKey};
