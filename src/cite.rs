@@ -838,9 +838,10 @@ fn render_inner(
 ///
 /// * hayagriva renders the sort keys again in every comparison, and its
 ///   stable sort needs only n - 1 comparisons for presorted input (for 10,000
-///   APA references the sort was most of the time), and
-/// * hayagriva gives year suffixes (2003a, 2003b) in citation order, where
-///   citeproc-js gives them in bibliography order.
+///   APA references the sort was most of the time).
+///
+/// (It was also there because hayagriva gave year suffixes in citation
+/// order; the vendored hayagriva gives them in bibliography order, patch 7.)
 fn citation_order(prepared: &[(String, Item)], csl: &IndependentStyle) -> Vec<usize> {
     use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
     use hayagriva::citationberg::{SortDirection, SortKey};
@@ -1303,9 +1304,10 @@ fn item_id(map: &Map<String, Value>) -> Option<String> {
 /// or panicking:
 ///
 /// * names: objects with string parts (a bare string becomes a literal name);
-/// * dates: `{"date-parts": [[y, m, d]]}` with a valid month and day; the end
-///   of a range is dropped (hayagriva 0.10 panics on ranges), `raw` dates and
-///   numeric `literal` dates are parsed, months 13–16 become seasons;
+/// * dates: `{"date-parts": [[y, m, d]]}` with a valid month and day, and the
+///   end of a range as a second date if it is valid and differs (rendered by
+///   the patched hayagriva, patch 16); `raw` dates and numeric `literal` dates
+///   are parsed (their first date), months 13–16 become seasons;
 /// * other variables: strings and integers; other numbers become strings;
 ///   `null`, booleans, arrays and objects are dropped;
 /// * citeproc-js's rich-text tags in strings (`<i>`, `<b>`, `<sc>`, `<sup>`,
@@ -1498,28 +1500,21 @@ fn sanitize_date(value: &Value) -> Option<Value> {
         Value::Array(_) => (first_date_part(value), None, false),
         _ => (None, None, false),
     };
-    let (year, month, day) = parts?;
-    if !(-9999..=9999).contains(&year) || year == 0 {
-        return None;
+    let (date, season_in_month) = date_parts(parts?)?;
+    let season = season.or(season_in_month);
+    // The end of a range (`[[2019, 12], [2020, 1]]`), if it is a valid date
+    // other than the start: hayagriva renders ranges (patch 16).
+    let end = match value {
+        Value::Object(o) => o.get("date-parts").and_then(second_date_part),
+        _ => None,
     }
-    // CSL-JSON counts years before the common era as negative numbers
-    // (-430 is 430 BC), hayagriva astronomically (-430 is 431 BC).
-    let year = if year < 0 { year + 1 } else { year };
-    let mut season = season;
-    let mut date = vec![Value::from(year)];
-    match month {
-        Some(m @ 1..=12) => {
-            date.push(Value::from(m));
-            if let Some(d @ 1..=31) = day {
-                date.push(Value::from(d));
-            }
-        }
-        Some(m @ 13..=16) => season = season.or(Some(m - 12)),
-        Some(m @ 21..=24) => season = season.or(Some(m - 20)),
-        _ => {}
-    }
+    .and_then(date_parts)
+    .map(|(end, _)| end)
+    .filter(|end| *end != date);
     let mut out = Map::new();
-    out.insert("date-parts".into(), Value::Array(vec![Value::Array(date)]));
+    let mut all = vec![Value::Array(date)];
+    all.extend(end.map(Value::Array));
+    out.insert("date-parts".into(), Value::Array(all));
     // hayagriva 0.10.1 prints a season as "Summer/2013" where a style asks
     // for the year only (APA, Chicago author-date, AMA, Harvard, Nature);
     // citeproc-js prints "2013" there and "Summer 2013" where the style
@@ -1530,6 +1525,40 @@ fn sanitize_date(value: &Value) -> Option<Value> {
         out.insert("circa".into(), Value::Bool(true));
     }
     Some(Value::Object(out))
+}
+
+/// A valid date as CSL-JSON date parts for hayagriva, and a season given as
+/// a month (13–16, 21–24).
+fn date_parts((year, month, day): Ymd) -> Option<(Vec<Value>, Option<i64>)> {
+    if !(-9999..=9999).contains(&year) || year == 0 {
+        return None;
+    }
+    // CSL-JSON counts years before the common era as negative numbers
+    // (-430 is 430 BC), hayagriva astronomically (-430 is 431 BC).
+    let year = if year < 0 { year + 1 } else { year };
+    let mut season = None;
+    let mut date = vec![Value::from(year)];
+    match month {
+        Some(m @ 1..=12) => {
+            date.push(Value::from(m));
+            if let Some(d @ 1..=31) = day {
+                date.push(Value::from(d));
+            }
+        }
+        Some(m @ 13..=16) => season = Some(m - 12),
+        Some(m @ 21..=24) => season = Some(m - 20),
+        _ => {}
+    }
+    Some((date, season))
+}
+
+/// The second date of a `date-parts` array: the end of a range.
+fn second_date_part(value: &Value) -> Option<Ymd> {
+    let second = value.as_array()?.get(1)?;
+    if !second.is_array() {
+        return None;
+    }
+    first_date_part(&Value::Array(vec![second.clone()]))
 }
 
 /// The first date of a `date-parts` array (`[[2021, 6, 22], [2021, 7]]`).

@@ -363,6 +363,285 @@ fn author_date_disambiguation_and_order() {
     assert_eq!(entries[0].id, "b");
 }
 
+fn cites_by_id(style: &str, items: &[Value]) -> std::collections::HashMap<String, Entry> {
+    let style = Style::bundled(style).unwrap();
+    format(items, &style, "en-US")
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.id.clone(), e))
+        .collect()
+}
+
+fn by(family: &str, given: &str) -> Value {
+    json!([{"family": family, "given": given}])
+}
+
+/// hayagriva patch 7: year suffixes follow the bibliography (APA sorts by the
+/// full date; citris cites by name, year and title), and a group of identical
+/// cites gets them even when another group was told apart by given names.
+#[test]
+fn year_suffixes_follow_the_bibliography_in_every_ambiguous_group() {
+    let items = vec![
+        json!({"id":"later","type":"webpage","title":"A later post","author":by("Dates","Dora"),"issued":{"date-parts":[[2019,5,1]]}}),
+        json!({"id":"earlier","type":"webpage","title":"B earlier post","author":by("Dates","Dora"),"issued":{"date-parts":[[2019,1,1]]}}),
+        json!({"id":"js","type":"book","title":"One","author":by("Smith","John"),"issued":{"date-parts":[[2000]]}}),
+        json!({"id":"ks","type":"book","title":"Two","author":by("Smith","Kate"),"issued":{"date-parts":[[2000]]}}),
+        json!({"id":"n1","type":"article-journal","title":"First article","DOI":"10.1000/1"}),
+        json!({"id":"n2","type":"article-journal","title":"Second article","DOI":"10.1000/2"}),
+    ];
+    let apa = cites_by_id("apa", &items);
+    assert_eq!(apa["earlier"].citation, "(Dates, 2019a)");
+    assert_eq!(apa["later"].citation, "(Dates, 2019b)");
+    assert_eq!(apa["js"].citation, "(J. Smith, 2000)");
+    assert_eq!(apa["ks"].citation, "(K. Smith, 2000)");
+    let harvard = cites_by_id("harvard", &items);
+    assert_eq!(harvard["n1"].citation, "(no date a)");
+    assert_eq!(harvard["n2"].citation, "(no date b)");
+    assert!(
+        harvard["n1"].text.starts_with("(No date a)"),
+        "{}",
+        harvard["n1"].text
+    );
+}
+
+/// hayagriva patch 7: `disambiguate="true"` holds for every cite of an
+/// ambiguous set, the first one too (MLA adds the title to each).
+#[test]
+fn mla_adds_the_title_to_every_ambiguous_cite() {
+    let items = vec![
+        json!({"id":"a","type":"chapter","title":"Memory and forgetting","author":by("Baddeley","Alan"),"container-title":"Essays","issued":{"date-parts":[[2004]]}}),
+        json!({"id":"b","type":"book","title":"Your memory","author":by("Baddeley","Alan"),"issued":{"date-parts":[[1982]]}}),
+    ];
+    let mla = cites_by_id("mla", &items);
+    assert_eq!(mla["a"].citation, "(Baddeley, “Memory and Forgetting”)");
+    assert_eq!(mla["b"].citation, "(Baddeley, Your Memory)");
+}
+
+/// hayagriva patch 10: inside `cs:substitute`, a `cs:choose` branch gives its
+/// first element that renders, not all of them (Chicago printed the editor and
+/// the collection editor run together).
+#[test]
+fn a_choose_inside_substitute_stops_at_the_first_names() {
+    let items = vec![
+        json!({"id":"ed","type":"book","title":"A edited book","editor":by("Author","Ann"),
+        "collection-editor":by("Second","Sid"),"collection-title":"Series","volume":"7","issued":{"date-parts":[[2000]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["ed"]
+            .text
+            .starts_with("Author, Ann, ed. 2000. A Edited Book."),
+        "{}",
+        chicago["ed"].text
+    );
+    assert_eq!(chicago["ed"].citation, "(Author 2000)");
+}
+
+/// hayagriva patch 9: the subsequent-author substitute compares the names,
+/// whichever variable they come from (citeproc-js: `———, dir.` after a work
+/// the same person wrote). Patch 8: quotation marks do not count in sort
+/// keys, so the book sorts among the articles by its title.
+#[test]
+fn chicago_substitutes_the_same_names_and_sorts_titles_without_quotes() {
+    let items = vec![
+        json!({"id":"film","type":"motion_picture","title":"C film","director":by("Author","Ann"),"issued":{"date-parts":[[2000]]}}),
+        json!({"id":"article","type":"article-journal","title":"A article","author":by("Author","Ann"),"container-title":"Journal","issued":{"date-parts":[[2000]]}}),
+        json!({"id":"book","type":"book","title":"B book","author":by("Author","Ann"),"issued":{"date-parts":[[2000]]}}),
+    ];
+    let style = Style::bundled("chicago-author-date").unwrap();
+    let entries = format(&items, &style, "en-US").unwrap();
+    let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Author, Ann. 2000a. “A Article.” Journal, 2000.",
+            "———. 2000b. B Book.",
+            "———, dir. 2000c. C Film.",
+        ]
+    );
+}
+
+/// hayagriva patch 11: an empty macro sort key sorts last (CSL "Sorting";
+/// citeproc-js), so the suffixes of these two undated, unauthored items come
+/// out as citeproc-js gives them.
+#[test]
+fn empty_sort_keys_go_last() {
+    let items = vec![
+        json!({"id":"doc","type":"document","container-title":"kmptnd","publisher":"kmptnv"}),
+        json!({"id":"thesis","type":"thesis","genre":"doi: whatever","publisher":"kmptvf"}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert_eq!(chicago["doc"].citation, "(n.d.-a)");
+    assert_eq!(chicago["thesis"].citation, "(n.d.-b)");
+}
+
+/// hayagriva patch 13: sort keys are compared as citeproc-js compares them:
+/// numbers by value, case and punctuation ignored.
+#[test]
+fn sort_keys_compare_numbers_by_value() {
+    let items = vec![
+        json!({"id":"ten","type":"article-journal","title":"Date shape 10: spring","author":by("Dates","Dora"),"issued":{"date-parts":[[2019]]}}),
+        json!({"id":"five","type":"article-journal","title":"Date shape 5: march","author":by("Dates","Dora"),"issued":{"date-parts":[[2019]]}}),
+    ];
+    let apa = cites_by_id("apa", &items);
+    assert_eq!(apa["five"].citation, "(Dates, 2019a)");
+    assert_eq!(apa["ten"].citation, "(Dates, 2019b)");
+}
+
+/// hayagriva patch 14: punctuation moves into the quotes before it from a
+/// prefix too, through nested groups, but not from a `cs:text value` (IEEE's
+/// `<text value=","/>`), as citeproc-js does.
+#[test]
+fn punctuation_moves_into_quotes_from_affixes_not_from_text_values() {
+    let items = vec![
+        json!({"id":"formica","type":"software","title":"Formica","author":by("Willighagen","Lars"),"DOI":"10.5281/zenodo.10037162","issued":{"date-parts":[[2023]]}}),
+        json!({"id":"news","type":"article-newspaper","title":"Markets rally on rate cut hopes","container-title":"Financial Times","issued":{"date-parts":[[2023,12,14]]}}),
+        json!({"id":"doi","type":"article-journal","title":"DOI as a URL","DOI":"10.1000/xyz123"}),
+    ];
+    let harvard = cites_by_id("harvard", &items);
+    assert_eq!(
+        harvard["formica"].text,
+        "Willighagen, L. (2023) “Formica.” Available at: https://doi.org/10.5281/zenodo.10037162."
+    );
+    assert_eq!(
+        harvard["news"].text,
+        "Financial Times (2023) “Markets rally on rate cut hopes,” 14 December."
+    );
+    let ieee = cites_by_id("ieee", &items);
+    assert!(
+        ieee["doi"]
+            .text
+            .ends_with("“DOI as a URL”, doi: 10.1000/xyz123."),
+        "{}",
+        ieee["doi"].text
+    );
+}
+
+/// hayagriva patch 15: a number with affixes on a range (`s2-42`,
+/// `TR-2021-07`) or a prefix ending in a space (`HSG 95`) is text: printed as
+/// written, without a "No." label.
+#[test]
+fn affixed_numbers_are_printed_as_written() {
+    let items = vec![
+        json!({"id":"tr","type":"report","title":"Deep learning","author":by("Borisov","Vadim"),"genre":"Technical report","number":"TR-2021-07","publisher":"University","issued":{"date-parts":[[2021]]}}),
+        json!({"id":"hsg","type":"report","title":"Lasers","author":[{"literal":"Health and Safety Executive"}],"number":"HSG 95","publisher":"HSE Books","issued":{"date-parts":[[2001]]}}),
+        json!({"id":"turing","type":"article-journal","title":"On computable numbers","author":by("Turing","Alan"),"container-title":"Proceedings","volume":"s2-42","issue":"1","page":"230-265","issued":{"date-parts":[[1937]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["tr"].text.contains("Technical Report TR-2021-07."),
+        "{}",
+        chicago["tr"].text
+    );
+    assert!(
+        chicago["hsg"].text.contains("Lasers. HSG 95."),
+        "{}",
+        chicago["hsg"].text
+    );
+    let apa = cites_by_id("apa", &items);
+    assert!(
+        apa["turing"]
+            .text
+            .contains("Proceedings, s2-42(1), 230–265."),
+        "{}",
+        apa["turing"].text
+    );
+}
+
+/// hayagriva patch 17: a lower-case part after a hyphen in a given name is
+/// dropped from initials ending in a period (`Ji-woo` → `J.`), kept without
+/// (Vancouver `J woo`), as citeproc-js does.
+#[test]
+fn lower_case_hyphenated_given_names_initialise_as_citeproc_js() {
+    let items = vec![
+        json!({"id":"kim","type":"article-journal","title":"Item","author":by("Kim","Ji-woo"),"container-title":"Journal","issued":{"date-parts":[[2012]]}}),
+    ];
+    assert!(cites_by_id("apa", &items)["kim"]
+        .text
+        .starts_with("Kim, J. (2012)."));
+    assert!(cites_by_id("vancouver", &items)["kim"]
+        .text
+        .starts_with("1. Kim J woo. Item."));
+}
+
+/// hayagriva patch 18: a `variable` condition is true for a variable the item
+/// has even after it was printed through `cs:substitute` (Chicago's locator
+/// of a signed dictionary entry is not `s.v. “Title”`).
+#[test]
+fn variable_conditions_see_substituted_variables() {
+    let items = vec![
+        json!({"id":"dict","type":"entry-dictionary","title":"A dict record","author":by("Author","Ann"),"container-title":"Dictionary","issued":{"date-parts":[[2000]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert_eq!(chicago["dict"].citation, "(Author 2000)");
+}
+
+/// hayagriva patch 19: title case leaves a Greek letter that starts a word.
+#[test]
+fn title_case_keeps_greek_letters() {
+    let items = vec![
+        json!({"id":"g","type":"article-journal","title":"Release of ibuprofen in β-cyclodextrin and ω transformation","author":by("Salustio","P."),"container-title":"J","issued":{"date-parts":[[2012]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["g"]
+            .text
+            .contains("“Release of Ibuprofen in β-Cyclodextrin and ω Transformation.”"),
+        "{}",
+        chicago["g"].text
+    );
+}
+
+/// hayagriva patch 20: a group whose names are all empty is suppressed with
+/// its terms (Harvard: no lone `in` before a proceedings title without
+/// editors; with editors it stays).
+#[test]
+fn a_group_with_empty_names_is_suppressed() {
+    let items = vec![
+        json!({"id":"no-eds","type":"paper-conference","title":"A conference paper","author":by("Speaker","Sue"),"container-title":"Proceedings of Things","publisher":"ACM","page":"5-9","issued":{"date-parts":[[2019]]}}),
+        json!({"id":"eds","type":"chapter","title":"Memory","author":by("Baddeley","Alan"),"editor":by("Eysenck","Michael W."),"container-title":"Essays","issued":{"date-parts":[[2004]]}}),
+    ];
+    let harvard = cites_by_id("harvard", &items);
+    assert!(
+        harvard["no-eds"]
+            .text
+            .contains("“A conference paper,” Proceedings of Things."),
+        "{}",
+        harvard["no-eds"].text
+    );
+    assert!(
+        harvard["eds"]
+            .text
+            .contains("“Memory,” in M.W. Eysenck (ed.) Essays."),
+        "{}",
+        harvard["eds"].text
+    );
+}
+
+/// hayagriva patch 21: pages that are not plain page numbers take the plural
+/// label when they hold a range, and keep a hyphen that is not between
+/// numbers (citeproc-js: `pp. ii–xv`, `pp. 3573-3587.e29`).
+#[test]
+fn odd_page_ranges_are_plural_and_keep_their_hyphen() {
+    let items = vec![
+        json!({"id":"roman","type":"article-journal","title":"Pages 7","page":"ii-xv","DOI":"10.1/7"}),
+        json!({"id":"cell","type":"article-journal","title":"Pages 2","page":"3573-3587.e29","DOI":"10.1/2"}),
+    ];
+    let harvard = cites_by_id("harvard", &items);
+    assert!(
+        harvard["roman"].text.contains("“Pages 7,” pp. ii–xv."),
+        "{}",
+        harvard["roman"].text
+    );
+    assert!(
+        harvard["cell"]
+            .text
+            .contains("“Pages 2,” pp. 3573-3587.e29."),
+        "{}",
+        harvard["cell"].text
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with citeproc-js (golden files from tests/conformance/).
 
@@ -552,4 +831,40 @@ mod conformance {
             failures.join("\n")
         );
     }
+}
+
+/// hayagriva patch 16: date ranges are rendered (the end was dropped), the
+/// parts both dates share once: as citeproc-js prints them.
+#[test]
+fn date_ranges_render_both_ends() {
+    let items = vec![
+        json!({"id":"months","type":"article-journal","title":"A","author":by("Dates","Dana"),"container-title":"J","issued":{"date-parts":[[2019,6],[2019,7]]}}),
+        json!({"id":"years","type":"article-journal","title":"B","author":by("Lind","Sven"),"container-title":"J","issued":{"date-parts":[[2019,12],[2020,1]]}}),
+        json!({"id":"days","type":"article-journal","title":"D","author":by("Dd","Lee"),"container-title":"J","issued":{"date-parts":[[2016,6,27],[2016,6,30]]}}),
+    ];
+    let chicago = cites_by_id("chicago-author-date", &items);
+    assert!(
+        chicago["months"].text.ends_with("J, June–July 2019."),
+        "{}",
+        chicago["months"].text
+    );
+    assert_eq!(chicago["years"].citation, "(Lind 2019–2020)");
+    assert!(
+        chicago["years"]
+            .text
+            .ends_with("J, December 2019–January 2020."),
+        "{}",
+        chicago["years"].text
+    );
+    assert!(
+        chicago["days"].text.ends_with("J, June 27–30, 2016."),
+        "{}",
+        chicago["days"].text
+    );
+    let vancouver = cites_by_id("vancouver", &items);
+    assert!(
+        vancouver["days"].text.ends_with("J. 2016 Jun 27–30."),
+        "{}",
+        vancouver["days"].text
+    );
 }

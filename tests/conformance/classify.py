@@ -30,6 +30,8 @@ def cause(style, cite, ident, js, us):
         if re.match(r"^\(?N\.d\.", js) or "(N.d" in js or "(No date" in js:
             return "citeproc-js capitalises a leading term"
         return "hayagriva title case"
+    if re.search(r"\bin press\b", js) and "in press" not in us[at:] or re.search(r"n\.d\.-[a-z]|no date [a-z]\b", us) and not re.search(r"n\.d\.-[a-z]|no date [a-z]\b", js):
+        return "literal dates not printed (citationberg)"
     if any(s in js and s not in us for s in SEASONS):
         return "season dropped (citris workaround)"
     if re.search(r"\d{4}[a-z]{1,2}\b|———", wa + wb) or re.search(r"\d{4}[a-z]{1,2}[).,]", js + us) and cite:

@@ -241,45 +241,73 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
         //
         // If we have set the disambiguation state for an item, we need to set
         // the same state for all entries referencing that item.
-        for _ in 0..3 {
+        //
+        // citris patch 7: every ambiguous group goes through the methods on
+        // its own (before, once one group had been name-disambiguated, no
+        // other group was tried with `cs:choose` or year suffixes in that
+        // round), a method counts as tried only if it changed a state, and
+        // the rounds go on while anything changes (at most one round per
+        // method and name, bounded below) instead of stopping after three.
+        let max_rounds = 3 + res
+            .iter()
+            .flat_map(|c| c.items.iter())
+            .map(|i| get_names(&i.rendered).len())
+            .max()
+            .unwrap_or(0)
+            .min(64);
+        for _ in 0..max_rounds {
             let ambiguous = find_ambiguous_sets(&res);
             if ambiguous.is_empty() {
                 break;
             }
 
+            let current: HashMap<*const T, &DisambiguateState> = res
+                .iter()
+                .flat_map(|c| c.items.iter())
+                .map(|i| (i.entry as *const T, &i.cite_props.speculative.disambiguation))
+                .collect();
             let mut rerender: HashMap<*const T, DisambiguateState> = HashMap::new();
             let mark = |map: &mut HashMap<*const T, DisambiguateState>,
                         entry: &T,
                         state: DisambiguateState| {
+                if current.get(&(entry as *const T)).is_some_and(|s| **s == state) {
+                    // Nothing new: not a change.
+                    return;
+                }
                 map.entry(entry)
                     .and_modify(|e| *e = e.clone().max(state.clone()))
                     .or_insert(state);
             };
 
             for group in ambiguous.iter() {
+                let mut marks: HashMap<*const T, DisambiguateState> = HashMap::new();
+
                 // 2a. Name Disambiguation loop
                 disambiguate_names(&res, group, |entry, state| {
-                    mark(&mut rerender, entry, state)
+                    mark(&mut marks, entry, state)
                 });
 
                 // Do not try other methods if the previous method succeeded.
-                if !rerender.is_empty() {
-                    continue;
-                }
-
                 // 2b. Disambiguate by allowing `cs:choose` disambiguation.
-                disambiguate_with_choose(&res, group, |entry, state| {
-                    mark(&mut rerender, entry, state)
-                });
-
-                if !rerender.is_empty() {
-                    continue;
+                if marks.is_empty() {
+                    disambiguate_with_choose(&res, group, |entry, state| {
+                        mark(&mut marks, entry, state)
+                    });
                 }
 
                 // 2c. Disambiguate by year-suffix.
-                disambiguate_year_suffix(&res, group, |entry, state| {
-                    mark(&mut rerender, entry, state)
-                });
+                if marks.is_empty() {
+                    disambiguate_year_suffix(&res, group, |entry, state| {
+                        mark(&mut marks, entry, state)
+                    });
+                }
+
+                for (entry, state) in marks {
+                    rerender
+                        .entry(entry)
+                        .and_modify(|e| *e = e.clone().max(state.clone()))
+                        .or_insert(state);
+                }
             }
 
             if rerender.is_empty() {
@@ -943,8 +971,21 @@ fn disambiguate_names<F, T>(
                 // Adding a name would disambiguate, so lets add it
                 disambiguated.insert((d.cite_id, d.item_id));
 
-                // Only add given names here for "by-cite"; all other cases must take all names into account and must be handled elsewhere
-                if rule == Some(DisambiguationRule::ByCite) {
+                // Add given names. "by-cite" expands the name just added;
+                // citris patch 12: the primary-name rules expand the first
+                // name and the all-names rules every shown name (before, only
+                // "by-cite" was handled and APA's `(Smith, 2000)` stayed
+                // ambiguous where citeproc-js prints `(J. Smith, 2000)`);
+                // the "-with-initials" rules stop at initials.
+                let (expand, initials_only): (std::ops::Range<usize>, bool) = match rule {
+                    Some(DisambiguationRule::ByCite) => (i - 1..i, false),
+                    Some(DisambiguationRule::PrimaryName) => (0..1, false),
+                    Some(DisambiguationRule::PrimaryNameWithInitials) => (0..1, true),
+                    Some(DisambiguationRule::AllNames) => (0..i, false),
+                    Some(DisambiguationRule::AllNamesWithInitials) => (0..i, true),
+                    None => (0..0, false),
+                };
+                if !expand.is_empty() {
                     let name_props_slot =
                         if let Some(DisambiguateState::NameDisambiguation(ndp)) =
                             changed_states.get(&(d.cite_id, d.item_id))
@@ -959,29 +1000,37 @@ fn disambiguate_names<F, T>(
                         };
                     if let Some(props) = name_props_slot {
                         let mut props = props.clone();
-                        // citris patch 6: an item may have fewer name lists than
-                        // the group's longest (index out of bounds before).
-                        if let (Some(form), Some(names)) =
-                            (props.get_form_mut(i - 1), d.names.get(i - 1))
-                        {
-                            // Try to add a given name
-                            if disamb_cite_add_given_name(
-                                names,
-                                &group
-                                    .iter()
-                                    .filter(|i| {
-                                        i.cite_id != d.cite_id || i.item_id != d.item_id
-                                    })
-                                    .flat_map(|i| &i.names)
-                                    .collect::<Vec<_>>(),
-                                form,
-                            ) {
-                                changed_states.insert(
-                                    (d.cite_id, d.item_id),
-                                    DisambiguateState::NameDisambiguation(props),
-                                );
-                                disambiguated.insert((d.cite_id, d.item_id));
+                        let others = group
+                            .iter()
+                            .filter(|i| i.cite_id != d.cite_id || i.item_id != d.item_id)
+                            .flat_map(|i| &i.names)
+                            .collect::<Vec<_>>();
+                        let mut changed = false;
+                        for k in expand {
+                            // citris patch 6: an item may have fewer name lists
+                            // than the group's longest (index out of bounds
+                            // before).
+                            if let (Some(form), Some(names)) =
+                                (props.get_form_mut(k), d.names.get(k))
+                            {
+                                let before = *form;
+                                // Try to add a given name
+                                if disamb_cite_add_given_name(names, &others, form) {
+                                    if initials_only
+                                        && *form == DisambiguatedNameForm::LongFull
+                                    {
+                                        *form = DisambiguatedNameForm::LongInitialized;
+                                    }
+                                    changed |= *form != before;
+                                }
                             }
+                        }
+                        if changed {
+                            changed_states.insert(
+                                (d.cite_id, d.item_id),
+                                DisambiguateState::NameDisambiguation(props),
+                            );
+                            disambiguated.insert((d.cite_id, d.item_id));
                         }
                     }
                 }
@@ -1037,17 +1086,14 @@ fn disambiguate_with_choose<F, T>(
                 .disambiguation
                 .may_disambiguate_with_choose()
     }) {
-        // Do not set this for the first qualifying entry.
-        let mut armed = false;
-
+        // citris patch 7: the condition is true for every cite of the
+        // ambiguous set, the first one too (CSL 1.0.2 "Disambiguation", step
+        // 3; citeproc-js renders `(Baddeley, “Memory and Forgetting”)` for
+        // each of the works; hayagriva left the first one out).
         for &(cite_idx, item_idx) in group.iter() {
             let item = &renders[cite_idx].items[item_idx];
             if item.checked_disambiguate {
-                if armed {
-                    mark(item.entry, DisambiguateState::Choose);
-                } else {
-                    armed = true;
-                }
+                mark(item.entry, DisambiguateState::Choose);
             }
         }
     }
@@ -1062,25 +1108,10 @@ fn disambiguate_year_suffix<F, T>(
     T: EntryLike + PartialEq,
     F: FnMut(&T, DisambiguateState),
 {
-    if renders.iter().flat_map(|r| r.items.iter()).any(|i| {
-        let entry_has_date = i
-            .entry
-            .resolve_date_variable(DateVariable::Issued)
-            .or_else(|| i.entry.resolve_date_variable(DateVariable::Accessed))
-            .or_else(|| i.entry.resolve_date_variable(DateVariable::AvailableDate))
-            .or_else(|| i.entry.resolve_date_variable(DateVariable::EventDate))
-            .or_else(|| i.entry.resolve_date_variable(DateVariable::Submitted))
-            .or_else(|| i.entry.resolve_date_variable(DateVariable::OriginalDate))
-            .is_some();
-
-        i.rendered
-            .find_elem_by(&|e| {
-                // The citation label will contain the date if there is one.
-                e.meta == Some(ElemMeta::Date)
-                    || (entry_has_date && e.meta == Some(ElemMeta::CitationLabel))
-            })
-            .is_some()
-    }) && group.iter().any(|&(cite_idx, item_idx)| {
+    // citris patch 7: suffixes are given whether or not some cite renders a
+    // date (hayagriva required one somewhere in the document): Harvard's
+    // undated items print `(no date a)` through an explicit `year-suffix`.
+    if group.iter().any(|&(cite_idx, item_idx)| {
         renders[cite_idx].request.style.citation.disambiguate_add_year_suffix
             && renders[cite_idx].items[item_idx]
                 .cite_props
@@ -1096,11 +1127,17 @@ fn disambiguate_year_suffix<F, T>(
                 .speculative
                 .disambiguation
                 .may_disambiguate_with_year_suffix()
-                && !entries.contains(&item.entry)
+                && !entries.iter().any(|(_, e)| *e == item.entry)
             {
-                entries.push(item.entry);
+                entries.push((item.cite_props.speculative.citation_number, item.entry));
             }
         }
+        // citris patch 7: suffixes follow the order of the bibliography (CSL
+        // 1.0.2, `disambiguate-add-year-suffix`), not the order of citation.
+        // The citation number is the entry's place in the sorted bibliography
+        // (or the order of first citation when it is not sorted).
+        entries.sort_by_key(|(n, _)| *n);
+        let entries = entries.into_iter().map(|(_, e)| e);
 
         // Assign year suffixes.
         for (i, entry) in entries.into_iter().enumerate() {
@@ -1439,7 +1476,19 @@ fn substitute_subsequent_authors(
         }
 
         fn num_of_matches(ns1: &[Elem], ns2: &[Elem]) -> usize {
-            ns1.iter().zip(ns2.iter()).take_while(|(a, b)| a == b).count()
+            ns1.iter().zip(ns2.iter()).take_while(|(a, b)| same_name(a, b)).count()
+        }
+
+        // citris patch 9: a name is the same name whichever variable it
+        // came from (citeproc-js compares the rendered names: `Author, Ann,
+        // editor.` is followed by `———.` for a work she wrote). The meta of
+        // a name element records the variable (and the index), so names
+        // are compared by what they render.
+        fn same_name(a: &Elem, b: &Elem) -> bool {
+            a.children == b.children && a.display == b.display
+        }
+        fn same_names(a: &[Elem], b: &[Elem]) -> bool {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_name(a, b))
         }
 
         let mut last_names = None;
@@ -1463,7 +1512,7 @@ fn substitute_subsequent_authors(
             }
             match rule {
                 SubsequentAuthorSubstituteRule::CompleteAll => {
-                    if lnames == &xnames
+                    if same_names(lnames, &xnames)
                         && (!xnames.is_empty() || names_elem == lnames_elem)
                     {
                         let names = ec.find_names_mut().unwrap();
@@ -1473,7 +1522,7 @@ fn substitute_subsequent_authors(
                     }
                 }
                 SubsequentAuthorSubstituteRule::CompleteEach => {
-                    if lnames == &xnames {
+                    if same_names(lnames, &xnames) {
                         let names = ec.find_names_mut().unwrap();
                         replace_each(names, &subs);
                     } else {
@@ -2177,6 +2226,9 @@ pub(crate) struct WritingContext {
     /// Whether to watch out for punctuation that should be pulled inside the
     /// preceding quoted content.
     pull_punctuation: bool,
+    /// Prefixes whose punctuation moved into the quotes before them: the
+    /// depth of the element the prefix opened and the punctuation moved.
+    pulled_prefixes: Vec<(usize, String)>,
     /// Whether we should be using inner quotes.
     inner_quotes: bool,
     /// Whether to strip periods.
@@ -2220,6 +2272,7 @@ impl Default for WritingContext {
     fn default() -> Self {
         Self {
             pull_punctuation: false,
+            pulled_prefixes: Vec::new(),
             inner_quotes: false,
             strip_periods: false,
             suppress_queried_variables: false,
@@ -2821,7 +2874,17 @@ impl<'a, T: EntryLike> Context<'a, T> {
     ///
     /// Will panic if the location does not match.
     fn discard_elem(&mut self, loc: DisplayLoc) {
-        self.writing.discard_elem(loc)
+        let depth = loc.0.get();
+        let pulled = self
+            .writing
+            .pulled_prefixes
+            .iter()
+            .position(|(d, _)| *d == depth)
+            .map(|i| self.writing.pulled_prefixes.remove(i));
+        self.writing.discard_elem(loc);
+        if let Some((_, moved)) = pulled {
+            self.unpull_punctuation(&moved);
+        }
     }
 
     /// Nest the last subtree into its ancestor. If the `display` argument is
@@ -2833,6 +2896,8 @@ impl<'a, T: EntryLike> Context<'a, T> {
         display: Option<Display>,
         meta: Option<ElemMeta>,
     ) {
+        let depth = loc.0.get();
+        self.writing.pulled_prefixes.retain(|(d, _)| *d < depth);
         self.writing.commit_elem(loc, display, meta)
     }
 
@@ -2843,6 +2908,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Add the appropriate opening quotation marks.
     fn push_quotes(&mut self) {
+        // citris patch 8: sort keys are compared without quotation marks, as
+        // citeproc-js does (`“A Chapter.”` sorted before every unquoted
+        // title: the collator puts punctuation before letters).
+        if self.instance.sorting.is_some() {
+            self.writing.inner_quotes = !self.writing.inner_quotes;
+            return;
+        }
         let mark = self.term(
             if self.writing.inner_quotes {
                 OtherTerm::OpenInnerQuote
@@ -2864,6 +2936,9 @@ impl<'a, T: EntryLike> Context<'a, T> {
     /// Add the appropriate closing quotation marks.
     fn pop_quotes(&mut self) {
         self.writing.inner_quotes = !self.writing.inner_quotes;
+        if self.instance.sorting.is_some() {
+            return;
+        }
 
         let mark = self.term(
             if self.writing.inner_quotes {
@@ -2930,6 +3005,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Add a string to the buffer.
     fn push_str(&mut self, s: &str) {
+        // citris patch 14: an empty string changes nothing; it used to end
+        // the moving of punctuation into the quotes before it, so an empty
+        // element between a quoted title and the next delimiter or affix
+        // left `“Formica”. Available` (citeproc-js: `“Formica.” Available`).
+        if s.is_empty() {
+            return;
+        }
         let s = self.do_pull_punctuation(s);
 
         self.writing.reconfigure();
@@ -3237,6 +3319,14 @@ impl<'a, T: EntryLike> Context<'a, T> {
         self.instance.entry.resolve_date_variable(variable)
     }
 
+    /// Resolve the end of a date range (citris patch 16).
+    fn resolve_date_range_end(
+        &self,
+        variable: csl_taxonomy::DateVariable,
+    ) -> Option<Cow<'a, Date>> {
+        self.instance.entry.resolve_date_range_end(variable)
+    }
+
     /// Resolve a name variable.
     ///
     /// Honors suppressions.
@@ -3254,7 +3344,58 @@ impl<'a, T: EntryLike> Context<'a, T> {
     /// Apply a prefix, but return a tuple that allows us to undo it if it
     /// wasn't followed by anything.
     fn apply_prefix(&mut self, affixes: &Affixes) -> (DisplayLoc, usize) {
+        // citris patch 14: a prefix that starts with punctuation moves into
+        // the quotes it follows, as a delimiter or suffix does (citeproc-js:
+        // `“Formica.” Available at:`, where `. ` is the prefix of the access
+        // macro). Prefixes were written to the buffer directly. Should the
+        // element stay empty, `discard_elem` puts the punctuation back.
+        if self.writing.pull_punctuation
+            && let Some(prefix) = affixes.prefix.as_deref()
+            && prefix.starts_with(['.', ',', ';', '!', '?'])
+        {
+            let rest = self.do_pull_punctuation(prefix);
+            if rest.len() < prefix.len() {
+                let moved = prefix[..prefix.len() - rest.len()].to_string();
+                self.writing.pull_punctuation = false;
+                let pos = self.writing.push_elem(citationberg::Formatting::default());
+                self.writing.buf.push_str(rest);
+                let depth = pos.0.get();
+                self.writing.pulled_prefixes.retain(|(d, _)| *d < depth);
+                self.writing.pulled_prefixes.push((depth, moved));
+                return (pos, rest.len());
+            }
+        }
         self.writing.apply_prefix(affixes)
+    }
+
+    /// Take back punctuation a prefix moved into quotes (see `apply_prefix`).
+    fn unpull_punctuation(&mut self, moved: &str) {
+        let quotes: Vec<String> = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
+            .into_iter()
+            .filter_map(|t| self.term(t.into(), TermForm::default(), false))
+            .map(str::to_string)
+            .collect();
+        let buf = if !self.writing.buf.is_empty() {
+            Some(self.writing.buf.as_string_mut())
+        } else {
+            self.writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.0.last_mut())
+                .and_then(get_last_text)
+        };
+        if let Some(buf) = buf {
+            for quote in &quotes {
+                if let Some(head) = buf.strip_suffix(quote.as_str())
+                    && let Some(head) = head.strip_suffix(moved)
+                {
+                    buf.truncate(head.len());
+                    buf.push_str(quote);
+                    break;
+                }
+            }
+        }
+        self.writing.pull_punctuation = true;
     }
 
     /// Apply a suffix, but only if the location was followed by something.
@@ -3435,8 +3576,12 @@ enum SpecialForm {
 fn get_last_text(child: &mut ElemChild) -> Option<&mut String> {
     match child {
         ElemChild::Text(formatted) => Some(&mut formatted.text),
-        ElemChild::Elem(Elem { children, .. }) if children.0.len() == 1 => {
-            get_last_text(&mut children.0[0])
+        // citris patch 14: the last text of an element is that of its last
+        // child, however many it has (only an element with one child was
+        // looked into, so a quoted title at the end of a group kept the
+        // punctuation that followed the group outside: `“Formica”.`).
+        ElemChild::Elem(Elem { children, .. }) => {
+            children.0.last_mut().and_then(get_last_text)
         }
         _ => None,
     }

@@ -6,7 +6,9 @@ use citationberg::{
     SortDirection, SortKey,
 };
 use icu_collator::Collator;
-use icu_collator::options::CollatorOptions;
+use icu_collator::options::{AlternateHandling, CollatorOptions, Strength};
+use icu_collator::preferences::CollationNumericOrdering;
+use icu_collator::CollatorPreferences;
 use icu_locale::Locale as IcuLocale;
 
 use crate::csl::BufWriteFormat;
@@ -32,8 +34,18 @@ impl CollationOrd for str {
             let i = match c.iter().position(|(l, _)| *l == locale.0) {
                 Some(i) => i,
                 None => {
+                    // citris patch 13: compare as citeproc-js does
+                    // (`getSortCompare`: `sensitivity: "base"`,
+                    // `ignorePunctuation: true`, `numeric: true`), so
+                    // `Date shape 5` sorts before `Date shape 10` and
+                    // punctuation and case do not decide the order.
                     let collator = locale.0.parse::<IcuLocale>().ok().map(|l| {
-                        Collator::try_new(l.into(), CollatorOptions::default()).unwrap()
+                        let mut options = CollatorOptions::default();
+                        options.strength = Some(Strength::Primary);
+                        options.alternate_handling = Some(AlternateHandling::Shifted);
+                        let mut prefs = CollatorPreferences::from(l);
+                        prefs.numeric_ordering = Some(CollationNumericOrdering::True);
+                        Collator::try_new(prefs, options).unwrap()
                     });
                     c.push((locale.0.clone(), collator));
                     c.len() - 1
@@ -61,6 +73,31 @@ impl<T: CollationOrd> CollationOrd for Option<T> {
 impl CollationOrd for String {
     fn collation_cmp(&self, other: &Self, locale: LocaleCode) -> Ordering {
         CollationOrd::collation_cmp(self as &str, other, locale)
+    }
+}
+
+/// Compare two rendered macro sort keys.
+///
+/// citris patch 11: a macro that renders nothing is an empty key, and empty
+/// keys go last in ascending and descending order alike (CSL 1.0.2 "Sorting";
+/// citeproc-js). Before, the empty string was compared as a string and came
+/// first, so an item with no title sorted before every titled one.
+fn macro_key_cmp(
+    a: &Option<String>,
+    b: &Option<String>,
+    key: &SortKey,
+    locale: LocaleCode,
+) -> Ordering {
+    let a = a.as_deref().filter(|s| !s.is_empty());
+    let b = b.as_deref().filter(|s| !s.is_empty());
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let o = a.collation_cmp(b, locale);
+            if key.sort_direction() == SortDirection::Descending { o.reverse() } else { o }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
     }
 }
 
@@ -153,7 +190,7 @@ impl StyleContext<'_> {
             SortKey::MacroName { .. } => {
                 let a_rendered = self.render_sort_macro(a, a_idx, key, term_locale);
                 let b_rendered = self.render_sort_macro(b, b_idx, key, term_locale);
-                (a_rendered.collation_cmp(&b_rendered, self.locale()), false)
+                return macro_key_cmp(&a_rendered, &b_rendered, key, self.locale());
             }
         };
 
@@ -235,12 +272,7 @@ impl StyleContext<'_> {
             for (k, key) in sort.keys.iter().enumerate() {
                 let ordering = match key {
                     SortKey::MacroName { .. } => {
-                        let o = macros[i][k].collation_cmp(&macros[j][k], self.locale());
-                        if key.sort_direction() == SortDirection::Descending {
-                            o.reverse()
-                        } else {
-                            o
-                        }
+                        macro_key_cmp(&macros[i][k], &macros[j][k], key, self.locale())
                     }
                     _ => self.cmp_entries(
                         &cites[i], numbers[i], &cites[j], numbers[j], key, term_locale,

@@ -35,6 +35,10 @@ pub trait EntryLike {
     ) -> Option<Cow<'_, ChunkedString>>;
     fn resolve_name_variable(&self, variable: NameVariable) -> Vec<Cow<'_, Person>>;
     fn resolve_date_variable(&self, variable: DateVariable) -> Option<Cow<'_, Date>>;
+    /// The end of a date range (citris patch 16); `None` for a single date.
+    fn resolve_date_range_end(&self, _variable: DateVariable) -> Option<Cow<'_, Date>> {
+        None
+    }
     fn matches_entry_type(&self, kind: taxonomy::Kind) -> bool;
     fn is_english(&self) -> Option<bool>;
     fn key(&self) -> Cow<'_, str>;
@@ -755,9 +759,8 @@ impl EntryLike for citationberg::json::Item {
                 let Ok(d) = csl_json::FixedDateRange::try_from(d.clone()) else {
                     return None;
                 };
-                if d.end.is_some() {
-                    panic!("ranges are not supported")
-                }
+                // citris patch 16: a range is its start here; the end is
+                // `resolve_date_range_end` (this panicked before).
                 let d = d.start;
                 Some(Cow::Owned(Date {
                     year: d.year as i32,
@@ -769,6 +772,25 @@ impl EntryLike for citationberg::json::Item {
             }
             _ => None,
         }
+    }
+
+    fn resolve_date_range_end(&self, variable: DateVariable) -> Option<Cow<'_, Date>> {
+        let csl_json::Value::Date(d) = self.0.get(&variable.to_string())? else {
+            return None;
+        };
+        let range = csl_json::FixedDateRange::try_from(d.clone()).ok()?;
+        let (start, end) = (range.start, range.end?);
+        let end = Date {
+            year: end.year as i32,
+            month: end.month,
+            day: end.day,
+            approximate: end.circa,
+            season: end.season,
+        };
+        let same = end.year == start.year as i32
+            && end.month == start.month
+            && end.day == start.day;
+        (!same).then_some(Cow::Owned(end))
     }
 
     fn resolve_name_variable(&self, variable: NameVariable) -> Vec<Cow<'_, Person>> {

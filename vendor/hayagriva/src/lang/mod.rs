@@ -718,11 +718,20 @@ where
 
 fn capitalize_char(buf: &mut String, start: usize) {
     match &buf[start..].char_indices().next() {
+        // citris patch 19: a word that starts with a Greek letter keeps it
+        // (citeproc-js: `β-Cyclodextrin`, `ω Transformation`; a symbol, not a
+        // word to capitalise).
+        Some((_, c)) if is_greek(*c) => {}
         Some((_, c)) if c.is_lowercase() => {
             map_chars(buf, start..start + c.len_utf8(), |c| Some(c.to_uppercase()));
         }
         _ => {}
     }
+}
+
+/// Whether a character is a Greek letter.
+fn is_greek(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}')
 }
 
 /// Check if a character is a CJK character.

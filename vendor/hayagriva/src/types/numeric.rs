@@ -294,6 +294,25 @@ impl FromStr for Numeric {
             return Err(NumericError::UnexpectedCharactersAfterPostfix);
         }
 
+        // citris patch 15: as citeproc-js, a value is only read as numbers if
+        // the affixes stick to a single number: `s2-42`, `TR-2021-07`,
+        // `SAND2016-1234` (a range or list with a prefix or suffix), `HSG 95`
+        // (a prefix ending in a space) and `TR-2021` (a prefix before a
+        // hyphen) are text, printed as written and not labelled "nos." or
+        // "no." (before: `s2–42`, `Nos. TR-2021–7`, `No. HSG 95`).
+        let negative = match &value {
+            NumericValue::Number(n) => *n < 0,
+            NumericValue::Set(items) => items.iter().any(|(n, _)| *n < 0),
+        };
+        if (!prefix.is_empty() || !post.is_empty())
+            && (matches!(value, NumericValue::Set(_)) || negative)
+        {
+            return Err(NumericError::AffixedSet);
+        }
+        if prefix.ends_with(char::is_whitespace) {
+            return Err(NumericError::AffixedSet);
+        }
+
         Ok(Self {
             value,
             prefix: if prefix.is_empty() {
@@ -338,6 +357,10 @@ pub enum NumericError {
     /// The string does not contain a delimiter.
     #[error("missing delimiter")]
     MissingDelimiter,
+    /// A range or list of numbers, a negative number after a prefix, or a
+    /// prefix ending in a space: not a numeric value in CSL.
+    #[error("affixes on a range, list or negative number")]
+    AffixedSet,
 }
 
 /// Eat a number from the scanner, assuming leading whitespaces and zeros have
@@ -494,6 +517,17 @@ impl TryFrom<char> for NumericDelimiter {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn affixed_ranges_are_not_numbers() {
+        // citris patch 15
+        for s in ["s2-42", "TR-2021-07", "SAND2016-1234", "HSG 95", "TR-2021"] {
+            assert!(s.parse::<Numeric>().is_err(), "{s}");
+        }
+        for s in ["19-20", "2nd", "L2", "12", "1, 3"] {
+            assert!(s.parse::<Numeric>().is_ok(), "{s}");
+        }
+    }
 
     #[test]
     fn test_mixed_range() {

@@ -261,6 +261,33 @@ impl Person {
         let Some(gn) = &self.given_name else {
             return Ok(());
         };
+        // citris patch 17: with initials that end in a period, a lower-case
+        // part after a hyphen is not printed (`Ji-woo` → `J.`, `Min-jun` →
+        // `M.`, as citeproc-js does; it was kept as a particle: `J.-woo`).
+        // Without a period citeproc-js keeps it (`J woo`), as hayagriva did.
+        // `Jean-Paul` → `J.-P.` as before.
+        let cleaned: String;
+        let gn = if gn.contains('-') && delimiter.is_some_and(|d| d.contains('.')) {
+            cleaned = gn
+                .split(' ')
+                .map(|word| {
+                    let mut pieces = word.split('-');
+                    let mut out = pieces.next().unwrap_or_default().to_string();
+                    for piece in pieces {
+                        if piece.chars().next().is_some_and(|c| c.is_lowercase()) {
+                            continue;
+                        }
+                        out.push('-');
+                        out.push_str(piece);
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            &cleaned
+        } else {
+            gn
+        };
 
         let mut collect = true;
         let mut non_empty = false;
@@ -582,6 +609,19 @@ impl FromStr for Person {
 #[cfg(test)]
 mod tests {
     use super::Person;
+
+    #[test]
+    fn lower_case_part_after_hyphen_is_dropped() {
+        // citris patch 17
+        for (given, delim, want) in
+            [("Ji-woo", ". ", "J."), ("Min-jun", ".", "M."), ("Jean-Paul", ". ", "J.-P.")]
+        {
+            let mut s = String::new();
+            let p = Person::from_strings(vec!["Kim", given]).unwrap();
+            p.initials(&mut s, Some(delim), true).unwrap();
+            assert_eq!(want, s, "{given}");
+        }
+    }
 
     #[test]
     fn person_initials() {

@@ -121,7 +121,7 @@ impl RenderCsl for citationberg::Text {
             },
             ResolvedTextTarget::PageVariable(p) => match p {
                 MaybeTyped::Typed(r) => render_page_range(&r, ctx),
-                MaybeTyped::String(s) => ctx.push_str(&s.replace('-', "–")),
+                MaybeTyped::String(s) => ctx.push_str(&page_string_dashes(&s)),
             },
             ResolvedTextTarget::Macro(mac) => {
                 // Treat macros as groups: don't render if all variables are empty.
@@ -138,7 +138,14 @@ impl RenderCsl for citationberg::Text {
                 }
             }
             ResolvedTextTarget::Term(s) => ctx.push_str(s),
-            ResolvedTextTarget::Value(val) => ctx.push_str(val),
+            ResolvedTextTarget::Value(val) => {
+                // citris patch 14: punctuation moves into quotes from
+                // affixes and delimiters, not from a `cs:text value` (IEEE's
+                // `<text value=","/>` after a quoted title: citeproc-js
+                // prints `“Title”, doi: …`).
+                ctx.writing.pull_punctuation = false;
+                ctx.push_str(val)
+            }
         }
 
         ctx.pop_case(cidx);
@@ -521,7 +528,7 @@ impl RenderCsl for citationberg::Label {
                 };
 
                 let depth = ctx.push_elem(citationberg::Formatting::default());
-                let plural = p.as_typed().is_some_and(|p| p.is_plural());
+                let plural = page_is_plural(&p);
 
                 let content =
                     ctx.term(Term::from(pv), self.label.form, plural).unwrap_or_default();
@@ -583,7 +590,7 @@ impl RenderCsl for citationberg::Label {
             }
             NumberOrPageVariable::Page(pv) => {
                 if let Some(p) = ctx.resolve_page_variable(pv) {
-                    let plural = p.as_typed().is_some_and(|p| p.is_plural());
+                    let plural = page_is_plural(&p);
                     (
                         ctx.term(Term::from(pv), self.label.form, plural).is_some(),
                         UsageInfo::default(),
@@ -717,7 +724,6 @@ impl RenderCsl for citationberg::Date {
 
         let parts = self.parts.or(base.and_then(|b| b.parts)).unwrap_or_default();
 
-        // TODO: Date ranges
         let mut last_was_empty = true;
 
         // Localized (base) delimiter takes precedence over the cs:date
@@ -735,26 +741,117 @@ impl RenderCsl for citationberg::Date {
             None => self.delimiter.as_deref(),
         };
 
-        for part in &base.unwrap_or(self).date_part {
-            match part.name {
-                DatePartName::Month if !parts.has_month() && date.season.is_none() => {
-                    continue;
-                }
-                DatePartName::Day if !parts.has_day() => continue,
-                _ => {}
-            }
-
-            let cursor = ctx.writing.len();
-            if !last_was_empty && let Some(delim) = chosen_delim {
-                ctx.push_str(delim);
-            }
-
-            let over_ride = base
-                .is_some()
+        let end = ctx.resolve_date_range_end(variable);
+        // The parts to render: asked for, and with a value in the date or the
+        // end of its range (an empty part left its delimiter behind).
+        let has = |d: &Date, name: DatePartName| match name {
+            DatePartName::Month => d.month.is_some() || d.season.is_some(),
+            DatePartName::Day => d.day.is_some(),
+            DatePartName::Year => true,
+        };
+        let shown: Vec<&citationberg::DatePart> = base
+            .unwrap_or(self)
+            .date_part
+            .iter()
+            .filter(|part| match part.name {
+                DatePartName::Month => parts.has_month() || date.season.is_some(),
+                DatePartName::Day => parts.has_day(),
+                DatePartName::Year => true,
+            })
+            .filter(|part| {
+                has(&date, part.name) || end.as_ref().is_some_and(|e| has(e, part.name))
+            })
+            .collect();
+        let over_ride = |part: &citationberg::DatePart| {
+            base.is_some()
                 .then(|| self.date_part.iter().find(|p| p.name == part.name))
-                .flatten();
+                .flatten()
+        };
 
-            render_date_part(part, &date, ctx, over_ride, first);
+        // citris patch 16: date ranges (CSL 1.0.2 "Date Ranges"). The parts
+        // from the largest one that differs down are rendered for both
+        // dates, joined by that part's `range-delimiter` (default en dash);
+        // the others once: `June 27–30, 2016`, `December 2019–January 2020`,
+        // `1984–1985`. Before, the end of a range was not rendered.
+        let range = end.and_then(|end| {
+            let differs = |name: DatePartName| match name {
+                DatePartName::Year => date.year != end.year,
+                DatePartName::Month => date.month != end.month || date.season != end.season,
+                DatePartName::Day => date.day != end.day,
+            };
+            let largest = [DatePartName::Year, DatePartName::Month, DatePartName::Day]
+                .into_iter()
+                .find(|&n| shown.iter().any(|p| p.name == n) && differs(n))?;
+            let in_range = |n: DatePartName| match largest {
+                DatePartName::Year => true,
+                DatePartName::Month => n != DatePartName::Year,
+                DatePartName::Day => n == DatePartName::Day,
+            };
+            let idx: Vec<usize> = (0..shown.len()).filter(|&i| in_range(shown[i].name)).collect();
+            let (from, to) = (*idx.first()?, *idx.last()?);
+            if idx.len() != to - from + 1 {
+                return None;
+            }
+            let largest_part = shown.iter().find(|p| p.name == largest)?;
+            let delim = over_ride(largest_part)
+                .and_then(|p| p.range_delimiter.clone())
+                .or_else(|| largest_part.range_delimiter.clone())
+                .unwrap_or_else(|| "–".to_string());
+            Some((from, to, end.into_owned(), delim))
+        });
+
+        // (part, date, drop its prefix, drop its suffix, delimiter before it)
+        let mut sequence: Vec<(&citationberg::DatePart, &Date, bool, bool, Option<String>)> =
+            Vec::new();
+        let plain = |d: Option<&str>| d.map(str::to_string);
+        match &range {
+            Some((from, to, end, delim)) => {
+                for (i, part) in shown.iter().enumerate() {
+                    if i == *from {
+                        for (j, part) in shown[*from..=*to].iter().enumerate() {
+                            sequence.push((part, &date, false, *from + j == *to, plain(chosen_delim)));
+                        }
+                        for (j, part) in shown[*from..=*to].iter().enumerate() {
+                            let d = if j == 0 { Some(delim.clone()) } else { plain(chosen_delim) };
+                            sequence.push((part, end, j == 0, false, d));
+                        }
+                    } else if i < *from || i > *to {
+                        sequence.push((part, &date, false, false, plain(chosen_delim)));
+                    }
+                }
+            }
+            None => {
+                for part in &shown {
+                    sequence.push((part, &date, false, false, plain(chosen_delim)));
+                }
+            }
+        }
+        // The year suffix goes after the last year.
+        let last_year = sequence.iter().rposition(|(p, ..)| p.name == DatePartName::Year);
+
+        for (k, (part, d, drop_prefix, drop_suffix, delim)) in sequence.into_iter().enumerate() {
+            let cursor = ctx.writing.len();
+            if !last_was_empty && let Some(delim) = delim {
+                ctx.push_str(&delim);
+            }
+
+            let over = over_ride(part);
+            let trimmed;
+            let part = if drop_prefix || drop_suffix {
+                let mut p = part.clone();
+                if drop_prefix {
+                    p.affixes.prefix = None;
+                }
+                if drop_suffix {
+                    p.affixes.suffix = None;
+                }
+                trimmed = p;
+                &trimmed
+            } else {
+                part
+            };
+            let first_here = first && (last_year.is_none() || last_year == Some(k));
+            render_date_part(part, d, ctx, over, first_here);
             last_was_empty = cursor == ctx.writing.len();
         }
 
@@ -1261,7 +1358,16 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                     let var = vars[self.idx];
                     self.idx += 1;
 
-                    Some(match var {
+                    // citris patch 18: the condition asks whether the item
+                    // has the variable; a variable already printed through
+                    // `cs:substitute` (and so suppressed in the rest of the
+                    // output) still counts, as in citeproc-js: Chicago's
+                    // `<if variable="author locator">` in the locator of a
+                    // dictionary entry whose author substituted for the
+                    // composer took the `s.v. “Title”` branch.
+                    let suppressed =
+                        std::mem::take(&mut *self.ctx.writing.suppressed_variables.borrow_mut());
+                    let present = match var {
                         Variable::Standard(s) => {
                             let val = self
                                 .ctx
@@ -1281,7 +1387,9 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                         Variable::Page(pv) => {
                             self.ctx.resolve_page_variable(pv).is_some()
                         }
-                    })
+                    };
+                    self.ctx.writing.suppressed_variables.borrow_mut().extend(suppressed);
+                    Some(present)
                 } else {
                     None
                 }
@@ -1462,4 +1570,28 @@ impl From<TextCase> for Case {
             TextCase::CapitalizeAll => Case::AllUpper,
         }
     }
+}
+
+/// citris patch 21: whether a page value takes the plural label. A value
+/// hayagriva could not read as page numbers (`ii-xv`, `3573-3587.e29`) is
+/// plural when it holds a range or list, as in citeproc-js (it was always
+/// singular: `p. ii–xv`).
+fn page_is_plural(p: &MaybeTyped<crate::types::PageRanges>) -> bool {
+    match p {
+        MaybeTyped::Typed(p) => p.is_plural(),
+        MaybeTyped::String(s) => s.contains(['-', '–', ',', '&']),
+    }
+}
+
+/// citris patch 21: hyphens in a page value that is not page numbers become
+/// en dashes only between plain or Roman numbers (`ii–xv`); `3573-3587.e29`
+/// keeps its hyphen, as in citeproc-js (every hyphen was replaced).
+fn page_string_dashes(s: &str) -> String {
+    let numeric = |piece: &str| {
+        let piece = piece.trim();
+        !piece.is_empty()
+            && (piece.chars().all(|c| c.is_ascii_digit())
+                || piece.chars().all(|c| "ivxlcdmIVXLCDM".contains(c)))
+    };
+    if s.split('-').all(numeric) { s.replace('-', "–") } else { s.to_string() }
 }

@@ -246,10 +246,22 @@ impl RenderCsl for Names {
                 let depth = ctx.push_elem(self.to_formatting());
                 for child in &substitute.children {
                     let len = ctx.writing.len();
-                    if let LayoutRenderingElement::Names(names_child) = child {
-                        self.from_names_substitute(names_child).render(ctx)
-                    } else {
-                        child.render(ctx);
+                    match child {
+                        LayoutRenderingElement::Names(names_child) => {
+                            self.from_names_substitute(names_child).render(ctx)
+                        }
+                        // citris patch 10: the branch a `cs:choose` takes
+                        // inside `cs:substitute` is substituted from like the
+                        // substitute itself: its first element that renders
+                        // something is used (CSL 1.0.2 "Substitute";
+                        // citeproc-js). Before, every element of the branch
+                        // was rendered: Chicago's `editor translator
+                        // collection-editor` printed `Author, Ann, ed.Second,
+                        // Sid, ed.`.
+                        LayoutRenderingElement::Choose(choose) => {
+                            render_first_of_choose(choose, ctx);
+                        }
+                        _ => child.render(ctx),
                     }
                     if len < ctx.writing.len() {
                         break;
@@ -460,7 +472,15 @@ impl RenderCsl for Names {
         (
             visible,
             if is_empty {
-                substitute_info.1
+                // citris patch 20: an empty `cs:names` is still a variable
+                // the group asked for (CSL 1.0.2 "Group": a group whose
+                // variables are all empty is suppressed). It reported no
+                // variable at all, so Harvard's `<group><text term="in"/>
+                // <names variable="editor"/></group>` printed a lone `in`.
+                substitute_info.1.merge_child(UsageInfo {
+                    has_vars: true,
+                    ..UsageInfo::default()
+                })
             } else {
                 UsageInfo {
                     has_vars: true,
@@ -865,4 +885,26 @@ fn write_name<T: EntryLike>(
         }
     }
     ctx.commit_elem(elem_idx, None, Some(ElemMeta::Name(variable, name_idx)))
+}
+
+/// Render the branch `choose` takes inside `cs:substitute`: its elements in
+/// order until one renders something (nested `cs:choose` likewise).
+fn render_first_of_choose<T: EntryLike>(
+    choose: &citationberg::Choose,
+    ctx: &mut Context<T>,
+) {
+    super::choose_children(choose, ctx, |children, ctx| {
+        for child in children {
+            let len = ctx.writing.len();
+            match child {
+                LayoutRenderingElement::Choose(inner) => {
+                    render_first_of_choose(inner, ctx)
+                }
+                _ => child.render(ctx),
+            }
+            if len < ctx.writing.len() {
+                break;
+            }
+        }
+    });
 }
