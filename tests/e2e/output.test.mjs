@@ -88,6 +88,7 @@ describe('clipboard', () => {
   test('Copy puts the references as HTML and as plain text', async () => {
     await selectTab(page, 'refs');
     await waitApa();
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
     await page.click('#copy');
     await page.waitForFunction(() => /Copied/.test(document.getElementById('toast').textContent));
     const clip = await page.evaluate(async () => {
@@ -114,6 +115,9 @@ describe('clipboard', () => {
   });
 
   test('Copy citation copies the in-text citation', async () => {
+    // The previous test's "Copied" toast may still show: clear it, or the wait
+    // below passes before this copy has happened (a race seen on a loaded machine).
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
     await page.click('#refs .ref button:has-text("Copy citation")');
     await page.waitForFunction(() => /Copied/.test(document.getElementById('toast').textContent));
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '(Rezaei et al., 2021)');
