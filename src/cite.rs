@@ -1483,7 +1483,18 @@ fn sanitize_date(value: &Value) -> Option<Value> {
             }
             let season = match o.get("season") {
                 Some(Value::Number(n)) => n.as_i64(),
-                Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+                // CSL-JSON writers also give the season's name (citation.js:
+                // `"season": "Summer"`).
+                Some(Value::String(s)) => s.trim().parse::<i64>().ok().or_else(|| {
+                    let s = s.trim().to_ascii_lowercase();
+                    match s.as_str() {
+                        "spring" => Some(1),
+                        "summer" => Some(2),
+                        "autumn" | "fall" => Some(3),
+                        "winter" => Some(4),
+                        _ => None,
+                    }
+                }),
                 _ => None,
             }
             .filter(|s| (1..=4).contains(s));
@@ -1515,12 +1526,12 @@ fn sanitize_date(value: &Value) -> Option<Value> {
     let mut all = vec![Value::Array(date)];
     all.extend(end.map(Value::Array));
     out.insert("date-parts".into(), Value::Array(all));
-    // hayagriva 0.10.1 prints a season as "Summer/2013" where a style asks
-    // for the year only (APA, Chicago author-date, AMA, Harvard, Nature);
-    // citeproc-js prints "2013" there and "Summer 2013" where the style
-    // prints months. Dropping the season matches citeproc-js in more styles
-    // than keeping it (tests/conformance/DIFFERENCES.md).
-    let _ = season;
+    // A season is kept: where the style asks for the year only it is not
+    // printed (hayagriva patch 22), where it prints months it is ("Summer
+    // 2013"), as citeproc-js does.
+    if let Some(season) = season {
+        out.insert("season".into(), Value::from(season));
+    }
     if circa {
         out.insert("circa".into(), Value::Bool(true));
     }

@@ -868,3 +868,25 @@ fn date_ranges_render_both_ends() {
         vancouver["days"].text
     );
 }
+
+/// hayagriva patch 22 and `sanitize`: a season is kept and printed where the
+/// style prints months ("Summer 2013" in MLA, IEEE, Chicago notes), and not
+/// where it asks for the year only (APA `(2013)`, not `(Summer/2013)`), as
+/// citeproc-js does. Before, citris dropped seasons everywhere.
+#[test]
+fn seasons_print_where_the_style_prints_months() {
+    let item = json!({"id":"s","type":"article-journal","title":"Reading in the digital age","author":by("Baron","Naomi S."),"container-title":"Library Quarterly","volume":"83","issue":"2","page":"101-120","issued":{"date-parts":[[2013]],"season":2}});
+    let apa = one("apa", item.clone());
+    assert!(apa.text.contains("(2013)"), "{}", apa.text);
+    assert!(!apa.text.contains("Summer"), "{}", apa.text);
+    for style in ["mla", "ieee", "chicago-notes"] {
+        let e = one(style, item.clone());
+        assert!(e.text.contains("Summer 2013"), "{style}: {}", e.text);
+    }
+    let e = one("ieee", item);
+    assert!(e.text.ends_with("pp. 101–120, Summer 2013."), "{}", e.text);
+    // A season given by name, as citation.js writes it.
+    let named = json!({"id":"n","type":"article-journal","title":"T","issued":{"date-parts":[[2022]],"season":"Fall"}});
+    let e = one("mla", named);
+    assert!(e.text.contains("Autumn 2022"), "{}", e.text);
+}

@@ -33,7 +33,7 @@ def cause(style, cite, ident, js, us):
     if re.search(r"\bin press\b", js) and "in press" not in us[at:] or re.search(r"n\.d\.-[a-z]|no date [a-z]\b", us) and not re.search(r"n\.d\.-[a-z]|no date [a-z]\b", js):
         return "literal dates not printed (citationberg)"
     if any(s in js and s not in us for s in SEASONS):
-        return "season dropped (citris workaround)"
+        return "season not printed"
     if re.search(r"\d{4}[a-z]{1,2}\b|———", wa + wb) or re.search(r"\d{4}[a-z]{1,2}[).,]", js + us) and cite:
         return "hayagriva disambiguation (year suffix, ———)"
     if "Nos." in us or "nos." in us or re.search(r"\d-\d", wa) and re.search(r"\d–\d", wb):

@@ -753,8 +753,11 @@ impl RenderCsl for citationberg::Date {
             .unwrap_or(self)
             .date_part
             .iter()
+            // citris patch 22: `date-parts="year"` shows no month, and so no
+            // season either (a season stands in the month's place; before,
+            // any season was shown: "Summer/2013" where APA asks for "2013").
             .filter(|part| match part.name {
-                DatePartName::Month => parts.has_month() || date.season.is_some(),
+                DatePartName::Month => parts.has_month(),
                 DatePartName::Day => parts.has_day(),
                 DatePartName::Year => true,
             })
