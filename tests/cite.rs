@@ -890,3 +890,24 @@ fn seasons_print_where_the_style_prints_months() {
     let e = one("mla", named);
     assert!(e.text.contains("Autumn 2022"), "{}", e.text);
 }
+
+/// An item with no title: citeproc-js leaves the punctuation of the missing
+/// parts behind (IEEE `[1] J. Doe, .`, ACS `Doe, J. .`; counted as differences
+/// in tests/conformance/DIFFERENCES.md); citris ends the entry cleanly, which
+/// is what a reader wants, so this is where citris deliberately differs.
+#[test]
+fn items_without_title_end_cleanly() {
+    let item =
+        json!({"id":"d","type":"article-journal","author":[{"family":"Doe","given":"Jane"}]});
+    for style in ["ieee", "acs", "mla", "apa", "vancouver"] {
+        let e = one(style, item.clone());
+        assert!(
+            !e.text.contains(", .") && !e.text.contains(" ."),
+            "{style}: {}",
+            e.text
+        );
+        assert!(!e.text.contains(".."), "{style}: {}", e.text);
+        assert!(e.text.contains("Doe"), "{style}: {}", e.text);
+    }
+    assert_eq!(one("ieee", item).text, "[1] J. Doe.");
+}
