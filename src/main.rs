@@ -316,6 +316,16 @@ fn run(args: &Args, job: Job) -> ExitCode {
     };
     let mut refs = Vec::new();
     let mut sink = Sink::new(args.output.clone());
+    // `-o` naming one of the inputs (`convert --to ris a.ris b.ris -o b.ris`):
+    // the output is held until every input has been read, or creating it would
+    // empty an input not read yet.
+    let hold = args.output.as_deref().is_some_and(|o| {
+        let o = std::fs::canonicalize(o);
+        files.iter().any(|f| {
+            o.as_ref()
+                .is_ok_and(|o| std::fs::canonicalize(f).is_ok_and(|f| f == *o))
+        })
+    });
     let mut total = 0usize;
     let mut failed = false;
     for file in &files {
@@ -350,6 +360,9 @@ fn run(args: &Args, job: Job) -> ExitCode {
                 // held in memory beside the references.
                 for slice in parsed.references.chunks(WRITE_SLICE) {
                     w.records(slice, &mut out);
+                    if hold {
+                        continue;
+                    }
                     if let Err(e) = sink.send(&mut out) {
                         let _ = writeln!(err, "citris: error: cannot write {e}");
                         return ExitCode::from(1);

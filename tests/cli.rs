@@ -765,3 +765,16 @@ fn closed_pipe_is_not_an_error() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
 }
+
+/// `-o` naming an input that comes later (`a.ris b.ris -o b.ris`): every input
+/// is read before the output replaces it, so nothing of `b.ris` is lost.
+#[test]
+fn output_over_a_later_input_loses_nothing() {
+    let dir = TempDir::new("inplace");
+    let a = dir.file("a.ris", b"TY  - JOUR\nTI  - First\nER  - \n");
+    let b = dir.file("b.ris", b"TY  - BOOK\nTI  - Second\nER  - \n");
+    let o = run(&["convert", "--to", "ris", "-o", s(&b), s(&a), s(&b)], None);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = std::fs::read_to_string(&b).unwrap();
+    assert!(out.contains("First") && out.contains("Second"), "{out}");
+}
