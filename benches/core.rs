@@ -62,12 +62,9 @@ fn main() {
         return;
     }
     let opts = Options::default();
-    for (what, format) in [
-        ("write BibTeX", Format::Bibtex),
-        ("write CSL-JSON", Format::CslJson),
-    ] {
+    for (name, format) in [("BibTeX", Format::Bibtex), ("CSL-JSON", Format::CslJson)] {
         let (tw, out) = best(5, || write_string(&parsed.references, format, &opts));
-        row(what, tw, out.len());
-        row(&format!("  parse + {}", &what[6..]), t + tw, out.len());
+        row(&format!("write {name}"), tw, out.len());
+        row(&format!("  parse + {name}"), t + tw, out.len());
     }
 }

@@ -1485,16 +1485,11 @@ fn sanitize_date(value: &Value) -> Option<Value> {
                 Some(Value::Number(n)) => n.as_i64(),
                 // CSL-JSON writers also give the season's name (citation.js:
                 // `"season": "Summer"`).
-                Some(Value::String(s)) => s.trim().parse::<i64>().ok().or_else(|| {
-                    let s = s.trim().to_ascii_lowercase();
-                    match s.as_str() {
-                        "spring" => Some(1),
-                        "summer" => Some(2),
-                        "autumn" | "fall" => Some(3),
-                        "winter" => Some(4),
-                        _ => None,
-                    }
-                }),
+                Some(Value::String(s)) => s
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .or_else(|| crate::date::season_of(s).map(i64::from)),
                 _ => None,
             }
             .filter(|s| (1..=4).contains(s));

@@ -241,7 +241,8 @@ fn parse_ris_slashes(s: &str) -> Option<Date> {
     Some(d)
 }
 
-fn season_of(s: &str) -> Option<u8> {
+/// A season's English name (`Fall` too) as its CSL number 1–4.
+pub(crate) fn season_of(s: &str) -> Option<u8> {
     match s.trim().to_lowercase().as_str() {
         "spring" => Some(1),
         "summer" => Some(2),

@@ -91,14 +91,15 @@ impl Reference {
 /// gives (same order, same methods), in one small vector.
 ///
 /// A record has a handful of variables; a `BTreeMap` allocates a node for eleven
-/// on the first insert (about 450 bytes for strings), which made a two-field
-/// record cost a kilobyte. Lookups are binary searches over a few entries.
+/// on the first insert (about 450 bytes for strings): a million two-field
+/// records took 997 MB to read with them, 715 MB with this. Lookups are binary
+/// searches over a few entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarMap<V>(Vec<(&'static str, V)>);
 
 impl<V> Default for VarMap<V> {
     fn default() -> Self {
-        VarMap(Vec::new())
+        VarMap::new()
     }
 }
 
@@ -166,11 +167,6 @@ impl<V> VarMap<V> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
-    /// `(name, value)` pairs in name order, values mutable.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&&'static str, &mut V)> {
-        self.0.iter_mut().map(|(k, v)| (&*k, v))
-    }
-
     /// Names in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &&'static str> + ExactSizeIterator {
         self.0.iter().map(|(k, _)| k)
@@ -179,11 +175,6 @@ impl<V> VarMap<V> {
     /// Values in name order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.0.iter().map(|(_, v)| v)
-    }
-
-    /// Keeps the variables for which `f` is true.
-    pub fn retain(&mut self, mut f: impl FnMut(&&'static str, &mut V) -> bool) {
-        self.0.retain_mut(|(k, v)| f(k, v));
     }
 }
 
@@ -231,16 +222,6 @@ impl<'m, V> IntoIterator for &'m VarMap<V> {
     >;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k, v))
-    }
-}
-
-impl<V> FromIterator<(&'static str, V)> for VarMap<V> {
-    fn from_iter<I: IntoIterator<Item = (&'static str, V)>>(iter: I) -> Self {
-        let mut m = VarMap::new();
-        for (k, v) in iter {
-            m.insert(k, v);
-        }
-        m
     }
 }
 

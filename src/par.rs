@@ -32,6 +32,15 @@ pub(crate) fn map_slices<T: Sync, R: Send>(
     }))
 }
 
+/// [`map_slices`], or `f(0, items)` alone when one thread does the work: the
+/// results to concatenate either way.
+pub(crate) fn map_parts<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(usize, &[T]) -> R + Sync,
+) -> Vec<R> {
+    map_slices(items, &f).unwrap_or_else(|| vec![f(0, items)])
+}
+
 /// Threads to use: every core (at most 8), or `CITRIS_THREADS` when set (the
 /// benchmark sets it to 1 to measure one thread).
 #[cfg(not(target_arch = "wasm32"))]

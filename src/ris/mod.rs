@@ -66,7 +66,7 @@ fn batch_end(bytes: &[u8], start: usize, batch: usize) -> usize {
 /// diagnostics, in the same order, as one thread gives). The browser build has
 /// one thread.
 pub fn read_records(records: &[lex::RawRecord<'_>], diags: &mut Vec<Diagnostic>) -> Vec<Reference> {
-    let parts = crate::par::map_slices(records, |_, slice| {
+    let parts = crate::par::map_parts(records, |_, slice| {
         let mut d = Vec::new();
         let refs: Vec<Reference> = slice
             .iter()
@@ -74,12 +74,6 @@ pub fn read_records(records: &[lex::RawRecord<'_>], diags: &mut Vec<Diagnostic>)
             .collect();
         (refs, d)
     });
-    let Some(parts) = parts else {
-        return records
-            .iter()
-            .map(|rec| read::read_record(rec, diags))
-            .collect();
-    };
     let mut out = Vec::with_capacity(records.len());
     for (refs, d) in parts {
         out.extend(refs);

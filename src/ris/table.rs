@@ -307,8 +307,14 @@ pub fn canonical(tag: &str) -> &str {
         .unwrap_or(tag)
 }
 
-/// The first row for (`ty`, `tag`).
+/// The first row for (`ty`, `tag`), from the per-type tables of [`TypeRows`].
 pub fn lookup(ty: &str, tag: &str) -> Option<&'static Row> {
+    TypeRows::of(ty).get(tag)
+}
+
+/// [`lookup`] row by row: what the per-type tables are built from, and the
+/// answer for a type code that has no table.
+fn scan(ty: &str, tag: &str) -> Option<&'static Row> {
     let i = slot(canonical(tag))?;
     index().rows[i]
         .iter()
@@ -316,9 +322,9 @@ pub fn lookup(ty: &str, tag: &str) -> Option<&'static Row> {
         .find(|r| r.types.is_empty() || r.types.contains(&ty))
 }
 
-/// [`lookup`] for one record type, resolved for every tag in advance: the reader
+/// The rows of one record type, resolved for every tag in advance: the reader
 /// asks for every line of every record, and comparing type codes row by row was
-/// a tenth of reading.
+/// a tenth of reading. A record keeps its `TypeRows` for all its lines.
 #[derive(Clone, Copy)]
 pub struct TypeRows<'a> {
     ty: &'a str,
@@ -345,7 +351,7 @@ impl<'a> TypeRows<'a> {
                     let rows = (0..26 * 36)
                         .map(|i| {
                             let tag = slot_tag(i);
-                            lookup(code, tag.as_str()).map_or(0, |r| position(r) as u16 + 1)
+                            scan(code, tag.as_str()).map_or(0, |r| position(r) as u16 + 1)
                         })
                         .collect();
                     (code, rows)
@@ -361,14 +367,14 @@ impl<'a> TypeRows<'a> {
         }
     }
 
-    /// The first row for `tag` (as [`lookup`]).
+    /// The first row for `tag` in this type.
     pub fn get(&self, tag: &str) -> Option<&'static Row> {
         match self.rows {
             Some(rows) => {
                 let n = rows[slot(tag)?];
                 (n > 0).then(|| &TABLE[usize::from(n - 1)])
             }
-            None => lookup(self.ty, tag),
+            None => scan(self.ty, tag),
         }
     }
 }
@@ -515,9 +521,9 @@ pub fn ris_type_for(csl: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    /// The per-type tables answer as the row-by-row lookup, for every type and tag.
+    /// The per-type tables answer as the row-by-row scan, for every type and tag.
     #[test]
-    fn type_rows_equal_lookup() {
+    fn type_rows_equal_scan() {
         let mut codes: Vec<&str> = TYPES.iter().map(|(r, _)| *r).collect();
         codes.extend(["GEN", "NOPE", ""]);
         for code in codes {
@@ -526,7 +532,7 @@ mod tests {
             for i in 0..26 * 36 {
                 let tag = slot_tag(i);
                 let a = rows.get(tag.as_str()).map(position);
-                let b = lookup(ty, tag.as_str()).map(position);
+                let b = scan(ty, tag.as_str()).map(position);
                 assert_eq!(a, b, "{ty} {tag}");
             }
             assert!(rows.get("a1").is_none() && rows.get("").is_none());
