@@ -26,6 +26,7 @@ use hayagriva::citationberg::{
     FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, LocaleFile,
     TextDecoration, VerticalAlign,
 };
+use hayagriva::IndexedItem;
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
     ElemChildren, Formatted, Formatting,
@@ -664,8 +665,10 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
         })?
     };
 
+    // Ids first, in order (a repeated id gets a suffix); then each item is
+    // read on its own, on every core.
     let mut seen = HashSet::new();
-    let mut prepared = Vec::with_capacity(items.len());
+    let mut ids = Vec::with_capacity(items.len());
     for (index, value) in items.iter().enumerate() {
         let Value::Object(map) = value else {
             return Err(CiteError::new(format!(
@@ -673,7 +676,6 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
                 index + 1
             )));
         };
-        let mut item = sanitize(map);
         let mut id = item_id(map).unwrap_or_else(|| format!("item-{}", index + 1));
         if !seen.insert(id.clone()) {
             let mut n = 2;
@@ -682,14 +684,27 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
             }
             id = format!("{id}-{n}");
         }
-        item.insert("id".into(), Value::String(id.clone()));
-        let item: Item = serde_json::from_value(Value::Object(item)).map_err(|e| {
-            CiteError::new(format!(
-                "item {} ('{id}') could not be read: {e}",
-                index + 1
-            ))
-        })?;
-        prepared.push((id, item));
+        ids.push((map, id));
+    }
+    let read = crate::par::map_parts(&ids, |start, part| {
+        part.iter()
+            .enumerate()
+            .map(|(k, (map, id))| {
+                let mut item = sanitize(map);
+                item.insert("id".into(), Value::String(id.clone()));
+                let item: Item = serde_json::from_value(Value::Object(item)).map_err(|e| {
+                    CiteError::new(format!(
+                        "item {} ('{id}') could not be read: {e}",
+                        start + k + 1
+                    ))
+                })?;
+                Ok((id.clone(), IndexedItem::new(item)))
+            })
+            .collect::<Result<Vec<_>, CiteError>>()
+    });
+    let mut prepared = Vec::with_capacity(items.len());
+    for part in read {
+        prepared.extend(part?);
     }
 
     render(&prepared, style, locale)
@@ -697,7 +712,7 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
 
 #[cfg(not(target_arch = "wasm32"))]
 fn render(
-    prepared: &[(String, Item)],
+    prepared: &[(String, IndexedItem)],
     style: &Style,
     locale: &str,
 ) -> Result<Vec<Entry>, CiteError> {
@@ -717,7 +732,7 @@ fn render(
 
 #[cfg(target_arch = "wasm32")]
 fn render(
-    prepared: &[(String, Item)],
+    prepared: &[(String, IndexedItem)],
     style: &Style,
     locale: &str,
 ) -> Result<Vec<Entry>, CiteError> {
@@ -725,7 +740,7 @@ fn render(
 }
 
 fn render_inner(
-    prepared: &[(String, Item)],
+    prepared: &[(String, IndexedItem)],
     style: &Style,
     locale: &str,
 ) -> Result<Vec<Entry>, CiteError> {
@@ -737,7 +752,7 @@ fn render_inner(
     // The order in which items are cited: input order, or for styles that
     // sort their bibliography by name, date and title, roughly that order.
     let order = citation_order(prepared, csl);
-    let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
+    let mut driver: BibliographyDriver<'_, IndexedItem> = BibliographyDriver::new();
     for (k, &index) in order.iter().enumerate() {
         driver.citation(CitationRequest::new(
             vec![CitationItem::with_entry(&prepared[index].1)],
@@ -779,31 +794,35 @@ fn render_inner(
     let mut entries = Vec::with_capacity(prepared.len());
     match rendered.bibliography {
         Some(bib) => {
-            for item in &bib.items {
-                let Some(&index) = by_id.get(item.key.as_str()) else {
-                    continue;
-                };
-                let label = |out| {
-                    item.first_field
-                        .as_ref()
-                        .map(|f| render_child_string(f, out))
-                        .filter(|s| !s.trim().is_empty())
-                };
-                let join = |out| {
-                    let body = render_children(&item.content, out);
-                    match label(out) {
-                        Some(l) => format!("{} {}", l.trim_end(), body.trim_start()),
-                        None => body,
-                    }
-                };
-                entries.push(Entry {
-                    id: prepared[index].0.clone(),
-                    text: capitalize_leading_term(&tidy(&join(Output::Text))),
-                    html: capitalize_leading_term(join(Output::Html).trim()),
-                    markdown: capitalize_leading_term(join(Output::Markdown).trim()),
-                    citation: citations.get(index).cloned().unwrap_or_default(),
-                });
-            }
+            // Written out on every core.
+            let parts = crate::par::map_parts(&bib.items, |_, part| {
+                part.iter()
+                    .filter_map(|item| {
+                        let &index = by_id.get(item.key.as_str())?;
+                        let label = |out| {
+                            item.first_field
+                                .as_ref()
+                                .map(|f| render_child_string(f, out))
+                                .filter(|s| !s.trim().is_empty())
+                        };
+                        let join = |out| {
+                            let body = render_children(&item.content, out);
+                            match label(out) {
+                                Some(l) => format!("{} {}", l.trim_end(), body.trim_start()),
+                                None => body,
+                            }
+                        };
+                        Some(Entry {
+                            id: prepared[index].0.clone(),
+                            text: capitalize_leading_term(&tidy(&join(Output::Text))),
+                            html: capitalize_leading_term(join(Output::Html).trim()),
+                            markdown: capitalize_leading_term(join(Output::Markdown).trim()),
+                            citation: citations.get(index).cloned().unwrap_or_default(),
+                        })
+                    })
+                    .collect::<Vec<Entry>>()
+            });
+            entries.extend(parts.into_iter().flatten());
         }
         None => {
             // A style without <bibliography> (some note styles): the entry is
@@ -842,7 +861,7 @@ fn render_inner(
 ///
 /// (It was also there because hayagriva gave year suffixes in citation
 /// order; the vendored hayagriva gives them in bibliography order, patch 7.)
-fn citation_order(prepared: &[(String, Item)], csl: &IndependentStyle) -> Vec<usize> {
+fn citation_order(prepared: &[(String, IndexedItem)], csl: &IndependentStyle) -> Vec<usize> {
     use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
     use hayagriva::citationberg::{SortDirection, SortKey};
     let mut order: Vec<usize> = (0..prepared.len()).collect();
@@ -867,8 +886,10 @@ fn citation_order(prepared: &[(String, Item)], csl: &IndependentStyle) -> Vec<us
     if !plain_ascending || !csl.citation.disambiguate_add_year_suffix {
         return order;
     }
-    let keys: Vec<(String, i64, String)> =
-        prepared.iter().map(|(_, item)| presort_key(item)).collect();
+    let keys: Vec<(String, i64, String)> = prepared
+        .iter()
+        .map(|(_, item)| presort_key(item.item()))
+        .collect();
     order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     order
 }

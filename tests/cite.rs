@@ -884,3 +884,74 @@ fn items_without_title_end_cleanly() {
     }
     assert_eq!(one("ieee", item).text, "[1] J. Doe.");
 }
+
+/// 1,500 references (the conformance corpus, cycled, over five years so that
+/// many are ambiguous and get year suffixes or more names), formatted in an
+/// author-date, a numeric and a note style.
+fn many_formatted() -> Vec<Vec<[String; 5]>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/corpus.json");
+    let base: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let items: Vec<Value> = (0..1500)
+        .map(|i| {
+            let mut item = base[i % base.len()].clone();
+            item["id"] = json!(format!("many-{i}"));
+            item["issued"] = json!({"date-parts": [[2000 + (i % 5)]]});
+            item
+        })
+        .collect();
+    ["apa", "ieee", "chicago-notes"]
+        .iter()
+        .map(|s| {
+            let entries = format(&items, &Style::bundled(s).unwrap(), "en-US").unwrap();
+            entries
+                .into_iter()
+                .map(|e| [e.id, e.text, e.html, e.markdown, e.citation])
+                .collect()
+        })
+        .collect()
+}
+
+/// Natively, formatting runs on every core (items read, sort keys, citations,
+/// disambiguation renders, entries written; vendored hayagriva patch 25): the
+/// output must be the same as on one thread. This test runs itself again with
+/// `CITRIS_THREADS=1` and compares.
+#[test]
+fn formatting_on_every_core_gives_what_one_thread_gives() {
+    if let Ok(path) = std::env::var("CITRIS_TEST_DUMP") {
+        std::fs::write(path, serde_json::to_string(&many_formatted()).unwrap()).unwrap();
+        return;
+    }
+    let here = many_formatted();
+    let dump = std::env::temp_dir().join(format!("citris-one-thread-{}.json", std::process::id()));
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "formatting_on_every_core_gives_what_one_thread_gives",
+            "--test-threads=1",
+        ])
+        .env("CITRIS_THREADS", "1")
+        .env("CITRIS_TEST_DUMP", &dump)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let one: Vec<Vec<[String; 5]>> =
+        serde_json::from_str(&std::fs::read_to_string(&dump).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&dump);
+    assert_eq!(here.len(), one.len());
+    for (a, b) in here.iter().zip(&one) {
+        assert_eq!(a.len(), 1500);
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x, y);
+        }
+    }
+    // The corpus is ambiguous enough to exercise disambiguation.
+    assert!(
+        here[0].iter().any(|e| e[4].contains("2001a")),
+        "{:?}",
+        here[0][0]
+    );
+}

@@ -34,6 +34,8 @@ use self::elem::last_text_mut_child;
 pub use self::elem::{
     BufWriteFormat, Elem, ElemChild, ElemChildren, ElemMeta, Formatted, Formatting,
 };
+#[cfg(feature = "csl-json")]
+pub use self::taxonomy::IndexedItem;
 use self::taxonomy::{EntryLike, NumberVariableResult, PageVariableResult};
 
 #[cfg(feature = "archive")]
@@ -41,6 +43,7 @@ pub mod archive;
 mod citation_label;
 mod elem;
 mod rendering;
+mod par;
 mod sort;
 mod taxonomy;
 
@@ -109,7 +112,7 @@ impl<'a, T: EntryLike> BibliographyDriver<'a, T> {
 }
 
 /// Implementations for finishing the bibliography.
-impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
+impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_, T> {
     /// Render the bibliography.
     pub fn finish(mut self, request: BibliographyRequest<'_>) -> Rendered {
         // 1.  Assign citation numbers by bibliography ordering or by citation
@@ -147,47 +150,50 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
                 })
         };
 
-        let mut seen: HashSet<*const T> = HashSet::new();
-        let mut res: Vec<SpeculativeCiteRender<T>> = Vec::new();
-        let mut last_cite: Option<&CitationItem<T>> = None;
-
         for citation in &mut self.citations {
             let style = citation.style();
-
             style.sort(
                 &mut citation.items,
                 style.csl.citation.sort.as_ref(),
                 citation.locale.as_ref(),
                 citation_number,
             );
+        }
 
-            let items = &citation.items;
-            let mut renders: Vec<SpeculativeItemRender<'_, T>> = Vec::new();
-
-            for item in items.iter() {
+        // The properties of each cite follow from the cites before it; the
+        // renders do not (citris patch 25: they run on every core).
+        let mut seen: HashSet<*const T> = HashSet::new();
+        let mut last_cite: Option<&CitationItem<T>> = None;
+        let mut todo: Vec<(usize, usize, CiteProperties)> = Vec::new();
+        for (c, citation) in self.citations.iter().enumerate() {
+            let style = citation.style();
+            let earlier = &self.citations[..c];
+            for (i, item) in citation.items.iter().enumerate() {
                 let entry = &item.entry;
 
                 let is_near_note = citation.note_number.is_some_and(|_| {
-                    res.iter()
+                    earlier
+                        .iter()
                         .rev()
                         .take(style.csl.citation.near_note_distance as usize)
                         .any(|cite| {
-                            cite.request.note_number.is_some()
+                            cite.note_number.is_some()
                                 && cite.items.iter().any(|item| std::ptr::eq(item.entry, *entry))
                         })
                 });
 
                 let first_note_number = citation.note_number.map(|n| {
-                    res.iter()
+                    earlier
+                        .iter()
                         .find_map(|cite| {
-                            cite.request.note_number.filter(|_| {
+                            cite.note_number.filter(|_| {
                                 cite.items.iter().any(|item| std::ptr::eq(item.entry, *entry))
                             })
                         })
                         .unwrap_or(n)
                 });
 
-                let mut cite_props = CiteProperties {
+                let cite_props = CiteProperties {
                     certain: CertainCiteProperties {
                         note_number: citation.note_number,
                         first_note_number,
@@ -201,37 +207,55 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
                         IbidState::with_last(item, last_cite),
                     ),
                 };
+                todo.push((c, i, cite_props));
+                last_cite = Some(item);
+            }
+        }
 
-                let ctx = style.do_citation(
-                    *entry,
-                    cite_props.clone(),
-                    item.locale.as_ref(),
-                    citation.locale.as_ref(),
-                    item.purpose,
-                    None,
-                );
+        let citations = &self.citations;
+        let mut rendered = par::map(&todo, |(c, i, cite_props)| {
+            let citation = &citations[*c];
+            let item = &citation.items[*i];
+            let style = citation.style();
+            let ctx = style.do_citation(
+                item.entry,
+                cite_props.clone(),
+                item.locale.as_ref(),
+                citation.locale.as_ref(),
+                item.purpose,
+                None,
+            );
+            let mut cite_props = cite_props.clone();
+            // Copy the identifier usage from the context. Assume it does
+            // not change throughout disambiguation.
+            cite_props.speculative.identifier_usage = ctx.instance.identifier_usage.take();
+            let checked_disambiguate = ctx.writing.checked_disambiguate;
+            let first_name = ctx.writing.first_name.clone();
+            (cite_props, checked_disambiguate, first_name, ctx.flush())
+        })
+        .into_iter();
 
-                // Copy the identifier usage from the context. Assume it does
-                // not change throughout disambiguation.
-                cite_props.speculative.identifier_usage =
-                    ctx.instance.identifier_usage.take();
-
+        let mut res: Vec<SpeculativeCiteRender<T>> = Vec::with_capacity(citations.len());
+        for citation in citations.iter() {
+            let mut renders: Vec<SpeculativeItemRender<'_, T>> =
+                Vec::with_capacity(citation.items.len());
+            for item in citation.items.iter() {
+                let (cite_props, checked_disambiguate, first_name, rendered) =
+                    rendered.next().expect("one render per cite");
                 renders.push(SpeculativeItemRender {
-                    entry,
+                    entry: item.entry,
                     cite_props,
-                    checked_disambiguate: ctx.writing.checked_disambiguate,
-                    first_name: ctx.writing.first_name.clone(),
+                    checked_disambiguate,
+                    first_name,
                     delim_override: None,
                     group_idx: None,
                     locator: item.locator.clone(),
-                    rendered: ctx.flush(),
+                    rendered,
                     hidden: item.hidden,
                     locale: item.locale.clone(),
                     purpose: item.purpose,
                     collapse_verdict: None,
                 });
-
-                last_cite = Some(item);
             }
 
             res.push(SpeculativeCiteRender { items: renders, request: citation });
@@ -314,14 +338,21 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
                 break;
             }
 
-            for cite in res.iter_mut() {
-                let style_ctx = cite.request.style();
-                for item in cite.items.iter_mut() {
+            let mut todo = Vec::new();
+            for (c, cite) in res.iter_mut().enumerate() {
+                for (i, item) in cite.items.iter_mut().enumerate() {
                     if let Some(state) = rerender.get(&(item.entry as _)) {
                         item.cite_props.speculative.disambiguation = state.clone();
-                        item.rendered = do_rerender(&style_ctx, item, cite.request);
+                        todo.push((c, i));
                     }
                 }
+            }
+            // citris patch 25: on every core.
+            let rendered = par::map(&todo, |&(c, i)| {
+                do_rerender(&res[c].request.style(), &res[c].items[i], res[c].request)
+            });
+            for ((c, i), r) in todo.into_iter().zip(rendered) {
+                res[c].items[i].rendered = r;
             }
         }
 
@@ -437,14 +468,22 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
         // Rerender.
         let mut final_citations: Vec<RenderedCitation> = Vec::new();
         for cite in res.iter_mut() {
-            let style_ctx = cite.request.style();
             // 5. Collapse grouped citations.
             if cite.request.items.iter().all(|c| c.purpose.is_none()) {
                 collapse_items(cite);
             }
-
-            for item in cite.items.iter_mut() {
-                item.rendered = last_purpose_render(&style_ctx, item, cite.request);
+        }
+        // citris patch 25: each citation's final render on every core.
+        let finals: Vec<Vec<ElemChildren>> = par::map(&res, |cite| {
+            let style_ctx = cite.request.style();
+            cite.items
+                .iter()
+                .map(|item| last_purpose_render(&style_ctx, item, cite.request))
+                .collect()
+        });
+        for (cite, rendered) in res.iter_mut().zip(finals) {
+            for (item, rendered) in cite.items.iter_mut().zip(rendered) {
+                item.rendered = rendered;
             }
 
             // 6. Add affixes.
@@ -521,22 +560,28 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
             for item in res.iter().flat_map(|cite| cite.items.iter()) {
                 first_cited.entry(item.entry as *const T).or_insert(item);
             }
-            for entry in entries.into_iter() {
-                let cited_item = first_cited
-                    .get(&(entry.entry as *const T))
-                    .copied()
-                    .or_else(|| {
-                        res.iter()
-                            .flat_map(|cite| cite.items.iter())
-                            .find(|item| item.entry == entry.entry)
-                    })
-                    .unwrap();
-
-                items.push((
+            let cited: Vec<(&T, &SpeculativeItemRender<'_, T>)> = entries
+                .iter()
+                .map(|entry| {
+                    let cited_item = first_cited
+                        .get(&(entry.entry as *const T))
+                        .copied()
+                        .or_else(|| {
+                            res.iter()
+                                .flat_map(|cite| cite.items.iter())
+                                .find(|item| item.entry == entry.entry)
+                        })
+                        .unwrap();
+                    (entry.entry, cited_item)
+                })
+                .collect();
+            // citris patch 25: the entries are rendered on every core.
+            items.extend(par::map(&cited, |&(entry, cited_item)| {
+                (
                     simplify_children(
                         bib_style
                             .bibliography(
-                                entry.entry,
+                                entry,
                                 CiteProperties {
                                     certain: cited_item.cite_props.certain,
                                     speculative: cited_item
@@ -549,9 +594,9 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
                             )
                             .unwrap(),
                     ),
-                    entry.entry.key().to_string(),
-                ))
-            }
+                    entry.key().to_string(),
+                )
+            }));
 
             substitute_subsequent_authors(
                 bibliography.subsequent_author_substitute.as_ref(),
@@ -588,7 +633,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug> BibliographyDriver<'_, T> {
 
 /// Create a new citation with the given items. Bibliography-wide disambiguation
 /// and some other features will not be applied.
-pub fn standalone_citation<T: EntryLike>(
+pub fn standalone_citation<T: EntryLike + Sync>(
     mut req: CitationRequest<'_, T>,
 ) -> ElemChildren {
     let style = req.style();
@@ -2239,6 +2284,11 @@ pub(crate) struct WritingContext {
     suppressed_variables: RefCell<Vec<Variable>>,
     /// Whether this render has checked for `disambiguate` in `cs:choose`.
     checked_disambiguate: bool,
+    /// citris patch 23: bumped whenever a variable is added to
+    /// `suppressed_variables`, so [`InfoMemo`] knows its answers are stale.
+    suppress_generation: std::cell::Cell<u64>,
+    /// citris patch 23: answers of `will_have_info` for this render.
+    info_memo: RefCell<InfoMemo>,
     /// Check whether this is the first date.
     first_date: bool,
     /// The disambiguation-relevant properties of the first `cs:name` element.
@@ -2278,6 +2328,8 @@ impl Default for WritingContext {
             suppress_queried_variables: false,
             suppressed_variables: RefCell::new(Vec::new()),
             checked_disambiguate: false,
+            suppress_generation: std::cell::Cell::new(0),
+            info_memo: RefCell::new(InfoMemo::default()),
             first_date: true,
             first_name: None,
             format_stack: NonEmptyStack::default(),
@@ -2536,6 +2588,7 @@ impl WritingContext {
     fn maybe_suppress(&self, variable: Variable) {
         if self.suppress_queried_variables {
             self.suppressed_variables.borrow_mut().push(variable);
+            self.suppress_generation.set(self.suppress_generation.get() + 1);
         }
     }
 
@@ -2826,7 +2879,10 @@ pub struct TransparentLocator(Arc<dyn TransparentLocatorPayload>);
 
 impl TransparentLocator {
     /// Creates a new [`TransparentLocator`] which wraps the given payload.
-    pub fn new<T: PartialEq + 'static>(payload: T) -> Self {
+    ///
+    /// citris patch 25: the payload is `Send + Sync`, so that renders can run
+    /// on several threads.
+    pub fn new<T: PartialEq + Send + Sync + 'static>(payload: T) -> Self {
         Self(Arc::new(payload))
     }
 }
@@ -2843,11 +2899,11 @@ impl PartialEq for TransparentLocator {
     }
 }
 
-trait TransparentLocatorPayload: Any {
+trait TransparentLocatorPayload: Any + Send + Sync {
     fn dyn_eq(&self, other: &dyn TransparentLocatorPayload) -> bool;
 }
 
-impl<T: PartialEq + 'static> TransparentLocatorPayload for T {
+impl<T: PartialEq + Send + Sync + 'static> TransparentLocatorPayload for T {
     fn dyn_eq(&self, other: &dyn TransparentLocatorPayload) -> bool {
         Some(self) == (other as &dyn Any).downcast_ref::<Self>()
     }
@@ -3481,6 +3537,97 @@ impl<T: EntryLike> Write for Context<'_, T> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.push_str(s);
         Ok(())
+    }
+}
+
+/// citris patch 23: what `will_have_info` of an element depends on besides
+/// the element, the entry and the citation properties (which are fixed for a
+/// [`Context`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct InfoMemoState {
+    suppress_generation: u64,
+    kind: Option<SpecialForm>,
+    ibid: IbidState,
+    identifier_usage: IdentifierUsage,
+    first_date: bool,
+}
+
+/// citris patch 23: memoised answers of `will_have_info`, keyed by the address
+/// of the style element.
+///
+/// Every group, macro call and `cs:choose` asks `will_have_info` of its
+/// children before rendering them, and each child asks again of its own
+/// children, so one render walked a style's deeper macros once per level of
+/// nesting: three quarters of the time to format APA. The answers are valid
+/// while [`InfoMemoState`] stays the same; the memo empties when it changes.
+#[derive(Debug, Clone, Default)]
+struct InfoMemo {
+    state: Option<InfoMemoState>,
+    answers: HashMap<usize, (bool, UsageInfo), std::hash::BuildHasherDefault<PtrHasher>>,
+}
+
+/// Hashes an address (the only key of [`InfoMemo`]): a multiply, no SipHash.
+#[derive(Clone, Default)]
+struct PtrHasher(u64);
+
+impl std::hash::Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+}
+
+impl<T: EntryLike> Context<'_, T> {
+    fn info_memo_state(&self) -> InfoMemoState {
+        InfoMemoState {
+            suppress_generation: self.writing.suppress_generation.get(),
+            kind: self.instance.kind,
+            ibid: self.instance.cite_props.speculative.ibid,
+            identifier_usage: *self.instance.identifier_usage.borrow(),
+            first_date: self.writing.first_date,
+        }
+    }
+
+    /// `will_have_info` of the element at `key`, from the memo or by
+    /// `compute`. Not memoised while queried variables are being suppressed
+    /// (inside `cs:substitute`), where a lookup changes what is suppressed.
+    fn memo_info(
+        &mut self,
+        key: usize,
+        compute: impl FnOnce(&mut Self) -> (bool, UsageInfo),
+    ) -> (bool, UsageInfo) {
+        if self.writing.suppress_queried_variables {
+            return compute(self);
+        }
+        let state = self.info_memo_state();
+        {
+            let mut memo = self.writing.info_memo.borrow_mut();
+            if memo.state != Some(state) {
+                memo.state = Some(state);
+                memo.answers.clear();
+            } else if let Some(&answer) = memo.answers.get(&key) {
+                return answer;
+            }
+        }
+        let answer = compute(self);
+        // Store only what was computed in the state it is valid for (a lookup
+        // of the citation number, for one, records that it was used).
+        if self.info_memo_state() == state {
+            let mut memo = self.writing.info_memo.borrow_mut();
+            if memo.state == Some(state) {
+                memo.answers.insert(key, answer);
+            }
+        }
+        answer
     }
 }
 

@@ -125,7 +125,9 @@ impl RenderCsl for citationberg::Text {
             },
             ResolvedTextTarget::Macro(mac) => {
                 // Treat macros as groups: don't render if all variables are empty.
-                let info = self.will_have_info(ctx).1;
+                let info = ctx
+                    .memo_info(self as *const Self as usize, |ctx| self.will_have_info(ctx))
+                    .1;
                 should_render = info.should_render_group();
                 if should_render {
                     // Delimiters from ancestor delimiting elements are NOT
@@ -1408,7 +1410,9 @@ impl RenderCsl for citationberg::Group {
 
         let affix_loc = ctx.apply_prefix(&affixes);
 
-        let info = self.will_have_info(ctx).1;
+        let info = ctx
+            .memo_info(self as *const Self as usize, |ctx| self.will_have_info(ctx))
+            .1;
 
         let delim_idx = ctx.writing.push_delimiter(self.delimiter.clone());
         render_with_delimiter(&self.children, ctx);
@@ -1490,7 +1494,17 @@ impl RenderCsl for citationberg::LayoutRenderingElement {
     }
 
     fn will_have_info<T: EntryLike>(&self, ctx: &mut Context<T>) -> (bool, UsageInfo) {
-        match self {
+        // citris patch 23: memoised per render (see `InfoMemo`).
+        ctx.memo_info(self as *const Self as usize, |ctx| will_have_info_uncached(self, ctx))
+    }
+}
+
+fn will_have_info_uncached<T: EntryLike>(
+    element: &LayoutRenderingElement,
+    ctx: &mut Context<T>,
+) -> (bool, UsageInfo) {
+    {
+        match element {
             citationberg::LayoutRenderingElement::Text(text) => text.will_have_info(ctx),
             citationberg::LayoutRenderingElement::Number(num) => num.will_have_info(ctx),
             citationberg::LayoutRenderingElement::Label(label) => {
