@@ -763,11 +763,14 @@ fn render_inner(
         ));
     }
     let mut rendered = driver.finish(BibliographyRequest::new(csl, Some(code), locales));
+    let quotes = QuoteMarks::of(locale);
     for c in &mut rendered.citations {
+        localize_quotes(&mut c.citation, quotes);
         fix_punctuation(&mut c.citation);
     }
     if let Some(bib) = &mut rendered.bibliography {
         for item in &mut bib.items {
+            localize_quotes(&mut item.content, quotes);
             fix_punctuation(&mut item.content);
         }
     }
@@ -791,6 +794,12 @@ fn render_inner(
         .map(|(i, (id, _))| (id.as_str(), i))
         .collect();
 
+    let layout_suffix = csl
+        .bibliography
+        .as_ref()
+        .and_then(|b| b.layout.suffix.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let mut entries = Vec::with_capacity(prepared.len());
     match rendered.bibliography {
         Some(bib) => {
@@ -808,6 +817,12 @@ fn render_inner(
                         let join = |out| {
                             let body = render_children(&item.content, out);
                             match label(out) {
+                                // Only the layout's suffix after the number:
+                                // an item with nothing to print is its number
+                                // alone (`(1)`, not `(1) .`), as in citeproc-js.
+                                Some(l) if layout_suffix.is_some_and(|s| s == body.trim()) => {
+                                    l.trim_end().to_string()
+                                }
                                 Some(l) => format!("{} {}", l.trim_end(), body.trim_start()),
                                 None => body,
                             }
@@ -950,19 +965,8 @@ fn presort_key(item: &Item) -> (String, i64, String) {
 /// Works on the text leaves of the rendered tree (links are left alone), so
 /// text, HTML and Markdown get the same fix.
 fn fix_punctuation(children: &mut ElemChildren) {
-    fn collect<'a>(children: &'a mut ElemChildren, out: &mut Vec<Option<&'a mut String>>) {
-        for child in &mut children.0 {
-            match child {
-                ElemChild::Text(t) => out.push(Some(&mut t.text)),
-                ElemChild::Elem(e) => collect(&mut e.children, out),
-                ElemChild::Link { .. } | ElemChild::Markup(_) | ElemChild::Transparent { .. } => {
-                    out.push(None)
-                }
-            }
-        }
-    }
     let mut leaves = Vec::new();
-    collect(children, &mut leaves);
+    collect_leaves(children, &mut leaves);
     // (leaf, char); a link is a barrier no rule reaches across.
     let mut chars: Vec<(usize, char)> = Vec::new();
     for (i, leaf) in leaves.iter().enumerate() {
@@ -1015,6 +1019,196 @@ fn fix_punctuation(children: &mut ElemChildren) {
     for (leaf, text) in leaves.into_iter().zip(rebuilt) {
         if let Some(leaf) = leaf {
             *leaf = text;
+        }
+    }
+}
+
+/// The quotation marks of a locale (CSL terms `open-quote` … `close-inner-quote`).
+#[derive(Clone, Copy)]
+struct QuoteMarks {
+    outer: (char, char),
+    inner: (char, char),
+    /// `punctuation-in-quote`: a period or comma after a closing quote goes
+    /// inside it (en-US).
+    punctuation_inside: bool,
+}
+
+impl QuoteMarks {
+    fn of(code: &str) -> QuoteMarks {
+        use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
+        use hayagriva::citationberg::TermForm;
+        let locale = parsed_locales()
+            .iter()
+            .find(|l| l.lang.as_ref().is_some_and(|c| c.0 == code));
+        let mark = |term: OtherTerm, default: char| {
+            locale
+                .and_then(|l| l.term(Term::Other(term), TermForm::Long))
+                .and_then(|t| t.single())
+                .and_then(|t| t.trim().chars().next())
+                .unwrap_or(default)
+        };
+        QuoteMarks {
+            outer: (
+                mark(OtherTerm::OpenQuote, '\u{201C}'),
+                mark(OtherTerm::CloseQuote, '\u{201D}'),
+            ),
+            inner: (
+                mark(OtherTerm::OpenInnerQuote, '\u{2018}'),
+                mark(OtherTerm::CloseInnerQuote, '\u{2019}'),
+            ),
+            punctuation_inside: locale
+                .and_then(|l| l.style_options.as_ref())
+                .and_then(|o| o.punctuation_in_quote)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// Quotation marks inside field values as citeproc-js prints them: a pair of
+/// straight quotes (`"hygiene hypothesis"`, `'single'`) becomes the locale's
+/// quotes, and any pair takes the outer or the inner form by how deeply it is
+/// nested, counting the style's own quotes: in IEEE's quoted titles
+/// `“Rock ‘quoted’ brain,”`, in APA's plain ones `Rock “quoted” brain`. A
+/// quote without its partner (`12" vinyl`, `the '90s`, `students’`) is left as
+/// it is. After a pair that was straight, a period or comma moves inside the
+/// closing quote where the locale says so (en-US), as it does after the
+/// style's own quotes, except at the very end of an entry.
+fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
+    let mut leaves = Vec::new();
+    collect_leaves(children, &mut leaves);
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    for (i, leaf) in leaves.iter().enumerate() {
+        match leaf {
+            Some(text) => chars.extend(text.chars().map(|c| (i, c))),
+            None => chars.push((usize::MAX, ' ')),
+        }
+    }
+    if !chars
+        .iter()
+        .any(|&(_, c)| matches!(c, '"' | '\'') || c == q.outer.0 || c == q.inner.0)
+    {
+        return;
+    }
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let opens_after = |prev: Option<char>| {
+        prev.is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}-/".contains(p))
+            || prev == Some(q.outer.0)
+            || prev == Some(q.inner.0)
+    };
+    let closes_before = |next: Option<char>| {
+        next.is_none_or(|n| n.is_whitespace() || ".,;:!?)]}\u{2014}\u{2013}-/".contains(n))
+            || next == Some(q.outer.1)
+            || next == Some(q.inner.1)
+            || next == Some('"')
+            || next == Some('\'')
+    };
+    // Open quotes: (index, double or outer form, was straight, enclosing open).
+    let mut stack: Vec<(usize, bool, bool, Option<usize>)> = Vec::new();
+    // Pairs: (open, close, double or outer form, was straight, enclosing open).
+    let mut pairs: Vec<(usize, usize, bool, bool, Option<usize>)> = Vec::new();
+    for (i, &(leaf, c)) in chars.iter().enumerate() {
+        if leaf == usize::MAX {
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(at);
+        let next = at(i + 1);
+        let top = stack.last().map(|&(_, double, _, _)| double);
+        // A straight quote closes only a straight one (`12" vinyl` inside a
+        // quoted title is not the title's end).
+        let top_straight = stack.last().is_some_and(|&(_, _, straight, _)| straight);
+        let parent = stack.last().map(|&(open, ..)| open);
+        let followed = next.is_some_and(|n| !n.is_whitespace());
+        let after_word = prev.is_some_and(|p| !p.is_whitespace());
+        let mut close = |stack: &mut Vec<(usize, bool, bool, Option<usize>)>| {
+            let (open, double, straight, parent) = stack.pop().unwrap();
+            pairs.push((open, i, double, straight, parent));
+        };
+        if c == '"' {
+            if top == Some(true) && top_straight && after_word && closes_before(next) {
+                close(&mut stack);
+            } else if opens_after(prev) && followed {
+                stack.push((i, true, true, parent));
+            }
+        } else if c == '\'' {
+            if top == Some(false) && top_straight && after_word && closes_before(next) {
+                close(&mut stack);
+            } else if opens_after(prev) && next.is_some_and(char::is_alphanumeric) {
+                stack.push((i, false, true, parent));
+            }
+        } else if c == q.outer.0 && c != q.outer.1 {
+            stack.push((i, true, false, parent));
+        } else if c == q.inner.0 && c != q.inner.1 && opens_after(prev) && followed {
+            stack.push((i, false, false, parent));
+        } else if c == q.outer.1 && stack.iter().any(|&(_, double, ..)| double) {
+            // Unambiguously a closing quote: quotes opened after its partner
+            // and never closed (`the '90s`) were apostrophes.
+            while stack.last().is_some_and(|&(_, double, ..)| !double) {
+                stack.pop();
+            }
+            close(&mut stack);
+        } else if c == q.inner.1 && top == Some(false) && closes_before(next) {
+            close(&mut stack);
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    // Outermost first: a pair inside another takes the other form (the
+    // flip-flop of citeproc-js); an outermost pair keeps the form it was
+    // written in, and a straight one takes the outer form.
+    pairs.sort_unstable_by_key(|p| p.0);
+    let mut outer_form: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
+    // What each character becomes; empty drops it (punctuation moved in).
+    let mut out: Vec<Vec<char>> = chars.iter().map(|&(_, c)| vec![c]).collect();
+    let mut changed = false;
+    for &(open, close, double, straight, parent) in &pairs {
+        let outer = match parent.and_then(|p| outer_form.get(&p)) {
+            Some(&parent_outer) => !parent_outer,
+            None => straight || double,
+        };
+        outer_form.insert(open, outer);
+        let (o, c) = if outer { q.outer } else { q.inner };
+        changed |= chars[open].1 != o || chars[close].1 != c;
+        out[open] = vec![o];
+        out[close] = vec![c];
+        // Not the entry's last character: citeproc-js moves that one in some
+        // styles (APA) and not in others (IEEE); outside is never wrong.
+        if straight && q.punctuation_inside && close + 2 < chars.len() {
+            if let Some(p @ ('.' | ',')) = at(close + 1) {
+                if chars[close + 1].0 != usize::MAX {
+                    out[close] = vec![p, c];
+                    out[close + 1] = Vec::new();
+                    changed = true;
+                }
+            }
+        }
+    }
+    if !changed {
+        return;
+    }
+    let mut rebuilt: Vec<String> = vec![String::new(); leaves.len()];
+    for (k, &(leaf, _)) in chars.iter().enumerate() {
+        if leaf != usize::MAX {
+            rebuilt[leaf].extend(&out[k]);
+        }
+    }
+    for (leaf, text) in leaves.into_iter().zip(rebuilt) {
+        if let Some(leaf) = leaf {
+            *leaf = text;
+        }
+    }
+}
+
+/// The text leaves of `children` in order; `None` for a link or markup, which
+/// no punctuation rule reaches across.
+fn collect_leaves<'a>(children: &'a mut ElemChildren, out: &mut Vec<Option<&'a mut String>>) {
+    for child in &mut children.0 {
+        match child {
+            ElemChild::Text(t) => out.push(Some(&mut t.text)),
+            ElemChild::Elem(e) => collect_leaves(&mut e.children, out),
+            ElemChild::Link { .. } | ElemChild::Markup(_) | ElemChild::Transparent { .. } => {
+                out.push(None)
+            }
         }
     }
 }
@@ -1527,7 +1721,21 @@ fn sanitize_date(value: &Value) -> Option<Value> {
         Value::Array(_) => (first_date_part(value), None, false),
         _ => (None, None, false),
     };
-    let (date, season_in_month) = date_parts(parts?)?;
+    let Some((date, season_in_month)) = parts.and_then(date_parts) else {
+        // A date given only as text ("in press", "forthcoming"): printed as
+        // written (hayagriva patch 26), as citeproc-js prints CSL-JSON's
+        // `literal`, instead of "n.d.".
+        let literal = match value {
+            Value::Object(o) => o.get("literal").and_then(Value::as_str),
+            _ => None,
+        }
+        .map(str::trim)
+        .filter(|l| !l.is_empty())?;
+        let mut out = Map::new();
+        out.insert("date-parts".into(), Value::Array(Vec::new()));
+        out.insert("literal".into(), Value::String(literal.to_string()));
+        return Some(Value::Object(out));
+    };
     let season = season.or(season_in_month);
     // The end of a range (`[[2019, 12], [2020, 1]]`), if it is a valid date
     // other than the start: hayagriva renders ranges (patch 16).

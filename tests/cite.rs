@@ -885,6 +885,20 @@ fn items_without_title_end_cleanly() {
     assert_eq!(one("ieee", item).text, "[1] J. Doe.");
 }
 
+/// An item with nothing a numeric style prints is its number alone, as in
+/// citeproc-js: `(1)`, not `(1) .` (ACS's layout suffix with nothing before
+/// it), in every output.
+#[test]
+fn an_empty_numbered_entry_is_its_number() {
+    let item = json!({"id": "e", "type": "dataset", "ISBN": "978-1234567890"});
+    let e = one("acs", item.clone());
+    assert_eq!(e.text, "(1)");
+    assert_eq!(e.html, "(1)");
+    assert_eq!(e.markdown, "(1)");
+    assert_eq!(one("ieee", item.clone()).text, "[1]");
+    assert_eq!(one("nature", item).text, "1.");
+}
+
 /// 1,500 references (the conformance corpus, cycled, over five years so that
 /// many are ambiguous and get year suffixes or more names), formatted in an
 /// author-date, a numeric and a note style.
@@ -954,4 +968,108 @@ fn formatting_on_every_core_gives_what_one_thread_gives() {
         "{:?}",
         here[0][0]
     );
+}
+
+/// A date given only as text (CSL-JSON `literal`, what citris makes of `PY  -
+/// in press`) is printed as written, as citeproc-js prints it, not as "n.d."
+/// (hayagriva patch 26); a literal that reads as a date is a date.
+#[test]
+fn literal_dates_print_as_written() {
+    let item = |id: &str, issued: Value| {
+        json!({"id": id, "type": "article-journal", "title": "A title",
+               "author": [{"family": "Dates", "given": "Dana"}], "issued": issued})
+    };
+    let e = one("apa", item("press", json!({"literal": "in press"})));
+    assert_eq!(e.text, "Dates, D. (in press). A title.");
+    assert_eq!(e.citation, "(Dates, in press)");
+    let mut journal = item("press", json!({"literal": "forthcoming"}));
+    journal["container-title"] = json!("Journal");
+    let e = one("chicago-author-date", journal);
+    // As citeproc-js prints it (the style repeats a date that has no year).
+    assert_eq!(
+        e.text,
+        "Dates, Dana. forthcoming. “A Title.” Journal, forthcoming."
+    );
+    assert_eq!(e.citation, "(Dates forthcoming)");
+    // No date at all is still "n.d.".
+    let e = one("apa", item("none", json!({"literal": "  "})));
+    assert_eq!(e.citation, "(Dates, n.d.)");
+    // A literal that is a date is read as one.
+    let e = one("apa", item("year", json!({"literal": "2019"})));
+    assert_eq!(e.citation, "(Dates, 2019)");
+    // Two works of the same author, one in press and one undated, are told
+    // apart by their dates, so no "n.d.-a" / "n.d.-b" suffixes.
+    let style = Style::bundled("apa").unwrap();
+    let entries = format(
+        &[
+            item("a", json!({"literal": "in press"})),
+            item("b", json!({"literal": "n.d."})),
+        ],
+        &style,
+        "en-US",
+    )
+    .unwrap();
+    let cites: Vec<&str> = entries.iter().map(|e| e.citation.as_str()).collect();
+    assert!(cites.contains(&"(Dates, in press)"), "{cites:?}");
+    assert!(cites.contains(&"(Dates, n.d.)"), "{cites:?}");
+}
+
+/// Quotation marks in titles as citeproc-js prints them: a straight pair
+/// takes the locale's quotes, a pair inside the style's quotes takes the
+/// inner form (and a curly pair flips), an unpaired quote stays as written.
+#[test]
+fn quotes_in_titles_are_localised_and_nested() {
+    let item = |title: &str| {
+        json!({"id": "q", "type": "article-journal", "title": title,
+               "author": [{"family": "Doe", "given": "Ann"}], "container-title": "Journal",
+               "issued": {"date-parts": [[2019]]}})
+    };
+    let title = "The \"hygiene hypothesis\" and 12\" records";
+    // APA: titles unquoted, so the pair takes the outer quotes.
+    assert_has(
+        &one("apa", item(title)).text,
+        "The “hygiene hypothesis” and 12\" records.",
+    );
+    // IEEE quotes titles: the pair inside is inner; the unpaired inch mark
+    // does not end the title.
+    assert_has(
+        &one("ieee", item(title)).text,
+        "“The ‘hygiene hypothesis’ and 12\" records,”",
+    );
+    // A curly pair inside the style's quotes flips; outside it is kept.
+    assert_has(
+        &one("ieee", item("Rock “curly” brain")).text,
+        "“Rock ‘curly’ brain,”",
+    );
+    assert_has(
+        &one("apa", item("The ‘No jab, No school’ policy")).text,
+        "The ‘No jab, No school’ policy.",
+    );
+    // Straight single quotes pair too; a lone apostrophe is an apostrophe.
+    assert_has(
+        &one("ieee", item("The 'single' case of the '90s")).text,
+        "“The ‘single’ case of the '90s,”",
+    );
+    // British English: outer ‘ ’, inner “ ”, punctuation outside.
+    let style = Style::bundled("ieee").unwrap();
+    let gb = format(&[item(title)], &style, "en-GB").unwrap();
+    assert_has(&gb[0].text, "‘The “hygiene hypothesis” and 12\" records’,");
+    // HTML escapes what is left straight.
+    assert_has(&one("ieee", item(title)).html, "12&quot; records");
+}
+
+/// Without `page-range-format` a page range is printed as written (CSL 1.0.2,
+/// Appendix V), as citeproc-js does: IEEE `pp. 377–86`, not `377–386`
+/// (hayagriva patch 27). A style that sets it still reformats.
+#[test]
+fn page_ranges_keep_their_form_unless_the_style_says() {
+    let item = json!({"id": "p", "type": "article-journal", "title": "T",
+                      "author": [{"family": "Doe", "given": "Ann"}],
+                      "container-title": "J", "page": "377-86",
+                      "issued": {"date-parts": [[2009]]}});
+    assert_has(&one("ieee", item.clone()).text, "pp. 377–86,");
+    // APA asks for expanded ranges.
+    assert_has(&one("apa", item.clone()).text, "377–386");
+    // Vancouver asks for minimal ones.
+    assert_has(&one("vancouver", item).text, "377–86");
 }

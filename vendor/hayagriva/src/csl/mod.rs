@@ -3375,6 +3375,17 @@ impl<'a, T: EntryLike> Context<'a, T> {
         self.instance.entry.resolve_date_variable(variable)
     }
 
+    /// A date given only as text (citris patch 26). Honors suppressions.
+    fn resolve_date_literal(
+        &self,
+        variable: csl_taxonomy::DateVariable,
+    ) -> Option<Cow<'a, str>> {
+        if self.writing.suppressed_variables.borrow().contains(&variable.into()) {
+            return None;
+        }
+        self.instance.entry.resolve_date_literal(variable)
+    }
+
     /// Resolve the end of a date range (citris patch 16).
     fn resolve_date_range_end(
         &self,

@@ -39,6 +39,11 @@ pub trait EntryLike {
     fn resolve_date_range_end(&self, _variable: DateVariable) -> Option<Cow<'_, Date>> {
         None
     }
+    /// A date given only as text (CSL-JSON `{"literal": "in press"}`), when
+    /// it has no date parts (citris patch 26).
+    fn resolve_date_literal(&self, _variable: DateVariable) -> Option<Cow<'_, str>> {
+        None
+    }
     fn matches_entry_type(&self, kind: taxonomy::Kind) -> bool;
     fn is_english(&self) -> Option<bool>;
     fn key(&self) -> Cow<'_, str>;
@@ -774,6 +779,22 @@ impl EntryLike for citationberg::json::Item {
         }
     }
 
+    fn resolve_date_literal(&self, variable: DateVariable) -> Option<Cow<'_, str>> {
+        let csl_json::Value::Date(d) = self.0.get(&variable.to_string())? else {
+            return None;
+        };
+        if csl_json::FixedDateRange::try_from(d.clone()).is_ok() {
+            return None;
+        }
+        let (csl_json::DateValue::Raw { literal, .. }
+        | csl_json::DateValue::DateParts { literal, .. }) = d;
+        literal
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(Cow::Borrowed)
+    }
+
     fn resolve_date_range_end(&self, variable: DateVariable) -> Option<Cow<'_, Date>> {
         let csl_json::Value::Date(d) = self.0.get(&variable.to_string())? else {
             return None;
@@ -983,6 +1004,7 @@ pub struct IndexedItem {
     page: Option<MaybeTyped<PageRanges>>,
     names: Vec<(NameVariable, Vec<Person>)>,
     dates: Vec<(DateVariable, Date, Option<Date>)>,
+    date_literals: Vec<(DateVariable, String)>,
 }
 
 /// Every variant of a field-less enum, in declaration order, through serde's
@@ -1033,6 +1055,7 @@ impl IndexedItem {
         let mut numbers = Vec::new();
         let mut name_vars = Vec::new();
         let mut dates = Vec::new();
+        let mut date_literals = Vec::new();
         for key in item.0.keys() {
             if let Some(&v) = names.standard.get(key)
                 && let Some(value) = item.resolve_standard_variable(LongShortForm::Long, v)
@@ -1060,6 +1083,11 @@ impl IndexedItem {
                 let end = item.resolve_date_range_end(v).map(Cow::into_owned);
                 dates.push((v, date.into_owned(), end));
             }
+            if let Some(&v) = names.date.get(key)
+                && let Some(literal) = item.resolve_date_literal(v)
+            {
+                date_literals.push((v, literal.into_owned()));
+            }
         }
         // Derived, not stored under their own name: the first page comes from
         // `page` (see `resolve_number_variable` of the item).
@@ -1086,6 +1114,7 @@ impl IndexedItem {
             numbers,
             names: name_vars,
             dates,
+            date_literals,
             item,
         }
     }
@@ -1178,6 +1207,13 @@ impl EntryLike for IndexedItem {
             .iter()
             .find(|(v, ..)| *v == variable)
             .and_then(|(_, _, end)| end.as_ref().map(Cow::Borrowed))
+    }
+
+    fn resolve_date_literal(&self, variable: DateVariable) -> Option<Cow<'_, str>> {
+        self.date_literals
+            .iter()
+            .find(|(v, _)| *v == variable)
+            .map(|(_, l)| Cow::Borrowed(l.as_str()))
     }
 
     fn matches_entry_type(&self, kind: Kind) -> bool {

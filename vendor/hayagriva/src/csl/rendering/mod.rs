@@ -460,7 +460,11 @@ fn render_typed_num<T: EntryLike>(
 }
 
 fn render_page_range<T: EntryLike>(range: &PageRanges, ctx: &mut Context<T>) {
-    let format = ctx.style.csl.settings.page_range_format.unwrap_or_default();
+    // citris patch 27: without `page-range-format` a range is printed as
+    // written (CSL 1.0.2, "Appendix V - Page Range Formats": "If the
+    // attribute is not set, page ranges are rendered without reformatting"),
+    // `377-86` as `377–86`, not expanded to `377–386`.
+    let format = ctx.style.csl.settings.page_range_format;
     let delim = ctx
         .term(OtherTerm::PageRangeDelimiter.into(), TermForm::default(), false)
         .or(Some("–"));
@@ -474,9 +478,10 @@ fn render_page_range<T: EntryLike>(range: &PageRanges, ctx: &mut Context<T>) {
             crate::PageRangesPart::EscapedRange(start, end) => PageRangeFormat::Expanded
                 .format(ctx, &start.to_string(), &end.to_string(), delim),
             crate::PageRangesPart::SinglePage(page) => ctx.write_str(&page.to_string()),
-            crate::PageRangesPart::Range(start, end) => {
-                format.format(ctx, &start.to_string(), &end.to_string(), delim)
-            }
+            crate::PageRangesPart::Range(start, end) => match format {
+                Some(format) => format.format(ctx, &start.to_string(), &end.to_string(), delim),
+                None => write!(ctx, "{start}{}{end}", delim.unwrap_or("–")),
+            },
         })
         .unwrap();
 }
@@ -637,7 +642,22 @@ impl RenderCsl for citationberg::Date {
             return;
         }
 
-        let Some(date) = ctx.resolve_date_variable(variable) else { return };
+        let Some(date) = ctx.resolve_date_variable(variable) else {
+            // citris patch 26: a date given only as text ("in press",
+            // "forthcoming") is printed as written, with the date's affixes
+            // and formatting, as citeproc-js does (CSL-JSON `literal`).
+            if ctx.instance.sorting.is_none()
+                && let Some(literal) = ctx.resolve_date_literal(variable)
+            {
+                ctx.is_first_date();
+                let depth = ctx.push_elem(self.formatting);
+                let affix_loc = ctx.apply_prefix(&self.affixes);
+                ctx.push_str(&literal);
+                ctx.apply_suffix(&self.affixes, affix_loc);
+                ctx.commit_elem(depth, self.display, Some(ElemMeta::Date));
+            }
+            return;
+        };
 
         if let Some(sorting) = ctx.instance.sorting {
             let year;
@@ -894,7 +914,8 @@ impl RenderCsl for citationberg::Date {
         if !self.will_render(ctx, variable.into()) {
             (false, UsageInfo::default())
         } else {
-            let has_non_empty_vars = ctx.resolve_date_variable(variable).is_some();
+            let has_non_empty_vars = ctx.resolve_date_variable(variable).is_some()
+                || ctx.resolve_date_literal(variable).is_some();
             (
                 has_non_empty_vars,
                 UsageInfo {
@@ -1385,7 +1406,10 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                             let val = self.ctx.resolve_number_variable(n);
                             val.is_some()
                         }
-                        Variable::Date(d) => self.ctx.resolve_date_variable(d).is_some(),
+                        Variable::Date(d) => {
+                            self.ctx.resolve_date_variable(d).is_some()
+                                || self.ctx.resolve_date_literal(d).is_some()
+                        }
                         Variable::Name(n) => {
                             !self.ctx.resolve_name_variable(n).is_empty()
                         }
