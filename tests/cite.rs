@@ -1073,3 +1073,20 @@ fn page_ranges_keep_their_form_unless_the_style_says() {
     // Vancouver asks for minimal ones.
     assert_has(&one("vancouver", item).text, "377–86");
 }
+
+/// Number ranges and page ranges hayagriva cannot read as numbers take the
+/// locale's `page-range-delimiter`, as in citeproc-js: AMA sets a hyphen
+/// (`;19-20:11-16`, `ii-xv`), the others keep the en dash (hayagriva patch 28).
+#[test]
+fn ranges_take_the_styles_range_delimiter() {
+    let item = json!({"id": "h", "type": "article-journal", "title": "The gneiss sphinx",
+                      "author": [{"family": "Habachi", "given": "Labib"}],
+                      "container-title": "Metropolitan Museum Journal", "volume": "19-20",
+                      "page": "11-16", "issued": {"date-parts": [[1984]]}});
+    assert_has(&one("ama", item.clone()).text, "1984;19-20:11-16.");
+    assert_has(&one("apa", item.clone()).text, "19–20, 11–16.");
+    assert_has(&one("vancouver", item).text, "1984;19–20:11–6.");
+    let roman = json!({"id": "r", "type": "book", "title": "Pages", "page": "ii-xv"});
+    assert_has(&one("ama", roman.clone()).text, "ii-xv");
+    assert_has(&one("nature", roman).text, "ii–xv");
+}
