@@ -155,31 +155,79 @@ impl std::error::Error for CiteError {}
 #[derive(Debug, Clone)]
 pub struct Style {
     inner: Arc<IndependentStyle>,
+    /// The variables the style can print or test (see [`style_variables`]).
+    variables: Arc<Vec<String>>,
     title: String,
     /// A dependent style's own default locale, which overrides its parent's.
     default_locale: Option<String>,
 }
 
-/// One parsed style per bundled style, parsed on first use.
-type StyleSlot = OnceLock<Result<Arc<IndependentStyle>, CiteError>>;
+/// One parsed style per bundled style (with the variables it uses), parsed on
+/// first use.
+type StyleSlot = OnceLock<Result<(Arc<IndependentStyle>, Arc<Vec<String>>), CiteError>>;
 
 fn bundled_cache() -> &'static [StyleSlot] {
     static CACHE: OnceLock<Vec<StyleSlot>> = OnceLock::new();
     CACHE.get_or_init(|| BUNDLED_DATA.iter().map(|_| OnceLock::new()).collect())
 }
 
-fn bundled_parsed(index: usize) -> Result<Arc<IndependentStyle>, CiteError> {
+fn bundled_parsed(index: usize) -> Result<(Arc<IndependentStyle>, Arc<Vec<String>>), CiteError> {
     bundled_cache()[index]
         .get_or_init(|| {
             let data = &BUNDLED_DATA[index];
-            parse_independent(data.xml).map(Arc::new).map_err(|e| {
+            let style = parse_independent(data.xml).map_err(|e| {
                 CiteError::new(format!(
                     "bundled style '{}' is broken: {e}",
                     data.style.name
                 ))
-            })
+            })?;
+            Ok((Arc::new(style), Arc::new(style_variables(data.xml))))
         })
         .clone()
+}
+
+/// Every variable a style names (`variable`, `is-numeric` and
+/// `is-uncertain-date` attributes: what it prints, sorts by or tests), plus
+/// what the formatter reads whatever the style: `id`, `type`, `language`
+/// (title case applies to English items only), the short forms of titles and
+/// `page` (for `page-first`). A variable outside this set cannot change the
+/// output, so items are trimmed to it before they are read: an abstract is
+/// not cleaned, copied and indexed for APA, which never prints it.
+fn style_variables(xml: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut names: Vec<String> = [
+        "id",
+        "type",
+        "language",
+        "title-short",
+        "container-title-short",
+        "page",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                for attr in e.attributes().flatten() {
+                    if matches!(
+                        attr.key.as_ref(),
+                        b"variable" | b"is-numeric" | b"is-uncertain-date"
+                    ) {
+                        if let Ok(value) = attr.unescape_value() {
+                            names.extend(value.split_whitespace().map(str::to_string));
+                        }
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 impl Style {
@@ -195,10 +243,11 @@ impl Style {
                     bundled_names()
                 ))
             })?;
-        let inner = bundled_parsed(index)?;
+        let (inner, variables) = bundled_parsed(index)?;
         Ok(Style {
             title: BUNDLED_DATA[index].style.title.to_string(),
             inner,
+            variables,
             default_locale: None,
         })
     }
@@ -216,6 +265,7 @@ impl Style {
             hayagriva::citationberg::Style::Independent(inner) => Ok(Style {
                 title: inner.info.title.value.clone(),
                 inner: Arc::new(inner),
+                variables: Arc::new(style_variables(&patch_style(xml))),
                 default_locale: None,
             }),
             hayagriva::citationberg::Style::Dependent(dep) => {
@@ -228,8 +278,10 @@ impl Style {
                         bundled_names()
                     ))
                 })?;
+                let (inner, variables) = bundled_parsed(index)?;
                 Ok(Style {
-                    inner: bundled_parsed(index)?,
+                    inner,
+                    variables,
                     title: dep.info.title.value.clone(),
                     default_locale: dep.default_locale.map(|l| l.0),
                 })
@@ -511,7 +563,7 @@ fn resolve_parent(href: &str) -> Option<usize> {
         .next()?
         .to_ascii_lowercase();
     for (i, data) in BUNDLED_DATA.iter().enumerate() {
-        if let Ok(style) = bundled_parsed(i) {
+        if let Ok((style, _)) = bundled_parsed(i) {
             let id = style.info.id.trim_end_matches('/');
             if id
                 .rsplit('/')
@@ -690,7 +742,12 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
         part.iter()
             .enumerate()
             .map(|(k, (map, id))| {
-                let mut item = sanitize(map);
+                let mut item = sanitize_for(map, |k| {
+                    style
+                        .variables
+                        .binary_search_by(|v| v.as_str().cmp(k))
+                        .is_ok()
+                });
                 item.insert("id".into(), Value::String(id.clone()));
                 let item: Item = serde_json::from_value(Value::Object(item)).map_err(|e| {
                     CiteError::new(format!(
@@ -764,15 +821,15 @@ fn render_inner(
     }
     let mut rendered = driver.finish(BibliographyRequest::new(csl, Some(code), locales));
     let quotes = QuoteMarks::of(locale);
-    for c in &mut rendered.citations {
+    crate::par::for_each_mut(&mut rendered.citations, |c| {
         localize_quotes(&mut c.citation, quotes);
         fix_punctuation(&mut c.citation);
-    }
+    });
     if let Some(bib) = &mut rendered.bibliography {
-        for item in &mut bib.items {
+        crate::par::for_each_mut(&mut bib.items, |item| {
             localize_quotes(&mut item.content, quotes);
             fix_punctuation(&mut item.content);
-        }
+        });
     }
 
     // Citation texts by item index.
@@ -1158,8 +1215,11 @@ fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
     // written in, and a straight one takes the outer form.
     pairs.sort_unstable_by_key(|p| p.0);
     let mut outer_form: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
-    // What each character becomes; empty drops it (punctuation moved in).
-    let mut out: Vec<Vec<char>> = chars.iter().map(|&(_, c)| vec![c]).collect();
+    // What each character becomes: a character moved in front of it (the
+    // punctuation that goes inside a closing quote) and itself, or `None`
+    // when it moved.
+    let mut out: Vec<(Option<char>, Option<char>)> =
+        chars.iter().map(|&(_, c)| (None, Some(c))).collect();
     let mut changed = false;
     for &(open, close, double, straight, parent) in &pairs {
         let outer = match parent.and_then(|p| outer_form.get(&p)) {
@@ -1169,15 +1229,15 @@ fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
         outer_form.insert(open, outer);
         let (o, c) = if outer { q.outer } else { q.inner };
         changed |= chars[open].1 != o || chars[close].1 != c;
-        out[open] = vec![o];
-        out[close] = vec![c];
+        out[open].1 = Some(o);
+        out[close].1 = Some(c);
         // Not the entry's last character: citeproc-js moves that one in some
         // styles (APA) and not in others (IEEE); outside is never wrong.
         if straight && q.punctuation_inside && close + 2 < chars.len() {
             if let Some(p @ ('.' | ',')) = at(close + 1) {
                 if chars[close + 1].0 != usize::MAX {
-                    out[close] = vec![p, c];
-                    out[close + 1] = Vec::new();
+                    out[close].0 = Some(p);
+                    out[close + 1].1 = None;
                     changed = true;
                 }
             }
@@ -1189,7 +1249,7 @@ fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
     let mut rebuilt: Vec<String> = vec![String::new(); leaves.len()];
     for (k, &(leaf, _)) in chars.iter().enumerate() {
         if leaf != usize::MAX {
-            rebuilt[leaf].extend(&out[k]);
+            rebuilt[leaf].extend(out[k].0.into_iter().chain(out[k].1));
         }
     }
     for (leaf, text) in leaves.into_iter().zip(rebuilt) {
@@ -1527,8 +1587,10 @@ fn item_id(map: &Map<String, Value>) -> Option<String> {
 ///   `null`, booleans, arrays and objects are dropped;
 /// * citeproc-js's rich-text tags in strings (`<i>`, `<b>`, `<sc>`, `<sup>`,
 ///   `<sub>`, `<span class="nocase">`) are removed: hayagriva would print them
-///   as literal text.
-pub(crate) fn sanitize(map: &Map<String, Value>) -> Map<String, Value> {
+///   as literal text;
+/// * only the variables `keep` accepts are kept (named as in the output:
+///   `journalAbbreviation` is `container-title-short`).
+fn sanitize_for(map: &Map<String, Value>, keep: impl Fn(&str) -> bool) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, value) in map {
         if key == "id" {
@@ -1536,11 +1598,14 @@ pub(crate) fn sanitize(map: &Map<String, Value>) -> Map<String, Value> {
         }
         // Zotero's older name for `container-title-short`.
         if key == "journalAbbreviation" {
-            if !map.contains_key("container-title-short") {
+            if keep("container-title-short") && !map.contains_key("container-title-short") {
                 if let Some(v) = sanitize_scalar(value) {
                     out.insert("container-title-short".into(), v);
                 }
             }
+            continue;
+        }
+        if !keep(key) {
             continue;
         }
         if NAME_VARIABLES.contains(&key.as_str()) {

@@ -26,10 +26,16 @@ pub fn items(refs: &[Reference]) -> Vec<serde_json::Value> {
 /// [`items`] with a key form.
 pub fn items_with(refs: &[Reference], style: KeyStyle) -> Vec<serde_json::Value> {
     let keys = assign_keys_with(refs, style);
-    refs.iter()
-        .zip(&keys)
-        .map(|(r, k)| item_value(r, k))
-        .collect()
+    let pairs: Vec<(&Reference, &String)> = refs.iter().zip(&keys).collect();
+    // On every core natively (`crate::par`); in order either way.
+    crate::par::map_parts(&pairs, |_, part| {
+        part.iter()
+            .map(|(r, k)| item_value(r, k))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 struct Obj<'a, W: Write> {

@@ -41,6 +41,26 @@ pub(crate) fn map_parts<T: Sync, R: Send>(
     map_slices(items, &f).unwrap_or_else(|| vec![f(0, items)])
 }
 
+/// `f` on every item, in place, on every core natively (one thread in the
+/// browser build or below [`PARALLEL_FROM`] items).
+pub(crate) fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = threads();
+        if threads >= 2 && items.len() >= PARALLEL_FROM {
+            let per = items.len().div_ceil(threads);
+            let f = &f;
+            std::thread::scope(|s| {
+                for chunk in items.chunks_mut(per) {
+                    s.spawn(move || chunk.iter_mut().for_each(f));
+                }
+            });
+            return;
+        }
+    }
+    items.iter_mut().for_each(f)
+}
+
 /// Threads to use: every core (at most 8), or `CITRIS_THREADS` when set (the
 /// benchmark sets it to 1 to measure one thread).
 #[cfg(not(target_arch = "wasm32"))]

@@ -254,6 +254,26 @@ fn user_style_renders() {
     assert_eq!(e.citation, "(Rezaei et al.)");
 }
 
+/// Items are trimmed to the variables a style names before they are read (for
+/// speed); a style that prints an abstract, or tests a variable in a
+/// condition, still sees it.
+#[test]
+fn a_user_style_sees_every_variable_it_names() {
+    let xml = USER_STYLE.replace(
+        r#"<text variable="title"/>"#,
+        r#"<text variable="title"/><text variable="abstract" prefix=" ABSTRACT "/><choose><if variable="source"><text value=" HAS-SOURCE"/></if></choose><choose><if is-numeric="edition"><text value=" NUMERIC-EDITION"/></if></choose>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let mut item = seed();
+    item["edition"] = json!("2");
+    let e = &format(&[item], &style, "en-US").unwrap()[0];
+    assert_has(&e.text, " ABSTRACT Chimeric antigen receptor");
+    assert_has(&e.text, " HAS-SOURCE");
+    assert_has(&e.text, " NUMERIC-EDITION");
+    // APA never prints the abstract.
+    assert!(!one("apa", seed()).text.contains("Chimeric"));
+}
+
 #[test]
 fn invalid_xml_reports_line_and_column() {
     let broken = "<?xml version=\"1.0\"?>\n<style xmlns=\"http://purl.org/net/xbiblio/csl\" class=\"in-text\" version=\"1.0\">\n  <info><title>Broken</title>\n  <citation><layout><text variable=\"title\"></citation>\n</style>\n";

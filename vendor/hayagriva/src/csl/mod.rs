@@ -65,6 +65,10 @@ impl<T: EntryLike> Default for BibliographyDriver<'_, T> {
 #[derive(Clone, Debug, PartialEq)]
 struct SpeculativeItemRender<'a, T: EntryLike> {
     rendered: ElemChildren,
+    /// citris patch 29: the properties `rendered` was made with (no purpose,
+    /// no collapse verdict), so that the final render can be skipped when
+    /// they did not change.
+    rendered_with: Option<CiteProperties<'a>>,
     entry: &'a T,
     cite_props: CiteProperties<'a>,
     checked_disambiguate: bool,
@@ -225,13 +229,14 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                 item.purpose,
                 None,
             );
+            let rendered_with = cite_props.clone();
             let mut cite_props = cite_props.clone();
             // Copy the identifier usage from the context. Assume it does
             // not change throughout disambiguation.
             cite_props.speculative.identifier_usage = ctx.instance.identifier_usage.take();
             let checked_disambiguate = ctx.writing.checked_disambiguate;
             let first_name = ctx.writing.first_name.clone();
-            (cite_props, checked_disambiguate, first_name, ctx.flush())
+            (cite_props, checked_disambiguate, first_name, ctx.flush(), rendered_with)
         })
         .into_iter();
 
@@ -240,9 +245,10 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
             let mut renders: Vec<SpeculativeItemRender<'_, T>> =
                 Vec::with_capacity(citation.items.len());
             for item in citation.items.iter() {
-                let (cite_props, checked_disambiguate, first_name, rendered) =
+                let (cite_props, checked_disambiguate, first_name, rendered, rendered_with) =
                     rendered.next().expect("one render per cite");
                 renders.push(SpeculativeItemRender {
+                    rendered_with: item.purpose.is_none().then_some(rendered_with),
                     entry: item.entry,
                     cite_props,
                     checked_disambiguate,
@@ -352,7 +358,10 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                 do_rerender(&res[c].request.style(), &res[c].items[i], res[c].request)
             });
             for ((c, i), r) in todo.into_iter().zip(rendered) {
-                res[c].items[i].rendered = r;
+                let item = &mut res[c].items[i];
+                item.rendered = r;
+                item.rendered_with = (item.purpose.is_none() && item.collapse_verdict.is_none())
+                    .then(|| item.cite_props.clone());
             }
         }
 
@@ -474,16 +483,26 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
             }
         }
         // citris patch 25: each citation's final render on every core.
-        let finals: Vec<Vec<ElemChildren>> = par::map(&res, |cite| {
+        // citris patch 29: not again when nothing it depends on changed
+        // since the last render (rendering is a function of the entry, the
+        // properties, the locales, the purpose and the collapse verdict).
+        let finals: Vec<Vec<Option<ElemChildren>>> = par::map(&res, |cite| {
             let style_ctx = cite.request.style();
             cite.items
                 .iter()
-                .map(|item| last_purpose_render(&style_ctx, item, cite.request))
+                .map(|item| {
+                    let unchanged = item.purpose.is_none()
+                        && item.collapse_verdict.is_none()
+                        && item.rendered_with.as_ref() == Some(&item.cite_props);
+                    (!unchanged).then(|| last_purpose_render(&style_ctx, item, cite.request))
+                })
                 .collect()
         });
         for (cite, rendered) in res.iter_mut().zip(finals) {
             for (item, rendered) in cite.items.iter_mut().zip(rendered) {
-                item.rendered = rendered;
+                if let Some(rendered) = rendered {
+                    item.rendered = rendered;
+                }
             }
 
             // 6. Add affixes.
@@ -3635,6 +3654,9 @@ impl<T: EntryLike> Context<'_, T> {
         if self.info_memo_state() == state {
             let mut memo = self.writing.info_memo.borrow_mut();
             if memo.state == Some(state) {
+                if memo.answers.capacity() == 0 {
+                    memo.answers.reserve(160);
+                }
                 memo.answers.insert(key, answer);
             }
         }

@@ -248,6 +248,11 @@ impl StyleContext<'_> {
         citation_number: impl Fn(&T) -> usize,
     ) {
         let Some(sort) = sort else { return };
+        // Nothing to order (a citation of one item): its keys would be
+        // rendered for nothing.
+        if cites.len() < 2 {
+            return;
+        }
         // Macro keys are rendered once per item, not once per comparison (a sort
         // makes O(n log n) comparisons; rendering dominates formatting otherwise).
         let numbers: Vec<usize> = cites.iter().map(|c| citation_number(c.entry)).collect();

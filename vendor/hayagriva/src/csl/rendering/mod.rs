@@ -1431,7 +1431,8 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                                 .ctx
                                 .resolve_standard_variable(LongShortForm::default(), s);
                             val.is_some_and(|s| {
-                                !s.to_string().chars().all(char::is_whitespace)
+                                // Without joining the chunks into a new string.
+                                !s.0.iter().all(|c| c.value.chars().all(char::is_whitespace))
                             })
                         }
                         Variable::Number(n) => {
