@@ -1024,14 +1024,8 @@ fn presort_key(item: &Item) -> (String, i64, String) {
 fn fix_punctuation(children: &mut ElemChildren) {
     let mut leaves = Vec::new();
     collect_leaves(children, &mut leaves);
-    // (leaf, char); a link is a barrier no rule reaches across.
-    let mut chars: Vec<(usize, char)> = Vec::new();
-    for (i, leaf) in leaves.iter().enumerate() {
-        match leaf {
-            Some(text) => chars.extend(text.chars().map(|c| (i, c))),
-            None => chars.push((usize::MAX, '\u{0}')),
-        }
-    }
+    // A link is a barrier no rule reaches across.
+    let chars = leaf_chars(&leaves, '\u{0}');
     let mut keep = vec![true; chars.len()];
     let next_kept = |keep: &[bool], from: usize| (from..chars.len()).find(|&j| keep[j]);
     let prev_kept = |keep: &[bool], from: usize| (0..from).rev().find(|&j| keep[j]);
@@ -1067,10 +1061,38 @@ fn fix_punctuation(children: &mut ElemChildren) {
     if !changed {
         return;
     }
+    rewrite_leaves(leaves, &chars, |k, text| {
+        if keep[k] {
+            text.push(chars[k].1);
+        }
+    });
+}
+
+/// The characters of the text leaves in order, each with its leaf's index; a
+/// link or markup leaf (`None`) is one `barrier` character with index
+/// `usize::MAX`.
+fn leaf_chars(leaves: &[Option<&mut String>], barrier: char) -> Vec<(usize, char)> {
+    let mut chars = Vec::new();
+    for (i, leaf) in leaves.iter().enumerate() {
+        match leaf {
+            Some(text) => chars.extend(text.chars().map(|c| (i, c))),
+            None => chars.push((usize::MAX, barrier)),
+        }
+    }
+    chars
+}
+
+/// Writes the leaves again from [`leaf_chars`]: `emit(k, text)` appends what
+/// the `k`th character becomes to its leaf's new text.
+fn rewrite_leaves(
+    leaves: Vec<Option<&mut String>>,
+    chars: &[(usize, char)],
+    mut emit: impl FnMut(usize, &mut String),
+) {
     let mut rebuilt: Vec<String> = vec![String::new(); leaves.len()];
-    for (k, &(leaf, c)) in chars.iter().enumerate() {
-        if keep[k] && leaf != usize::MAX {
-            rebuilt[leaf].push(c);
+    for (k, &(leaf, _)) in chars.iter().enumerate() {
+        if leaf != usize::MAX {
+            emit(k, &mut rebuilt[leaf]);
         }
     }
     for (leaf, text) in leaves.into_iter().zip(rebuilt) {
@@ -1133,13 +1155,7 @@ impl QuoteMarks {
 fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
     let mut leaves = Vec::new();
     collect_leaves(children, &mut leaves);
-    let mut chars: Vec<(usize, char)> = Vec::new();
-    for (i, leaf) in leaves.iter().enumerate() {
-        match leaf {
-            Some(text) => chars.extend(text.chars().map(|c| (i, c))),
-            None => chars.push((usize::MAX, ' ')),
-        }
-    }
+    let chars = leaf_chars(&leaves, ' ');
     if !chars
         .iter()
         .any(|&(_, c)| matches!(c, '"' | '\'') || c == q.outer.0 || c == q.inner.0)
@@ -1246,17 +1262,9 @@ fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
     if !changed {
         return;
     }
-    let mut rebuilt: Vec<String> = vec![String::new(); leaves.len()];
-    for (k, &(leaf, _)) in chars.iter().enumerate() {
-        if leaf != usize::MAX {
-            rebuilt[leaf].extend(out[k].0.into_iter().chain(out[k].1));
-        }
-    }
-    for (leaf, text) in leaves.into_iter().zip(rebuilt) {
-        if let Some(leaf) = leaf {
-            *leaf = text;
-        }
-    }
+    rewrite_leaves(leaves, &chars, |k, text| {
+        text.extend(out[k].0.into_iter().chain(out[k].1))
+    });
 }
 
 /// The text leaves of `children` in order; `None` for a link or markup, which

@@ -485,8 +485,12 @@ fn range_delimiter<'a, T: EntryLike>(ctx: &'a Context<T>) -> Option<&'a str> {
 /// and prints `19-20`), instead of an en dash always. hayagriva prints number
 /// ranges with an en dash; this swaps it where the style asks for another.
 fn with_range_delimiter<T: EntryLike>(text: String, ctx: &Context<T>) -> String {
+    // The cheap test first: most numbers are not ranges.
+    if !text.contains('–') {
+        return text;
+    }
     match range_delimiter(ctx) {
-        Some(d) if d != "–" && text.contains('–') => text.replace('–', d),
+        Some(d) if d != "–" => text.replace('–', d),
         _ => text,
     }
 }
