@@ -294,6 +294,8 @@ cmd_test() {
   ensure_rust lint
   ensure_pylib
   export CITRIS_REQUIRE_PY=1
+  ensure_csl_data
+  export CITRIS_REQUIRE_STYLES=1
   say "cargo fmt --all -- --check"
   cargo fmt --all -- --check
   say "cargo clippy --all-targets -- -D warnings"
