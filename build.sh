@@ -6,6 +6,7 @@
 #   ./build.sh build   install what is missing and build www/pkg (used by the Pages workflow)
 #   ./build.sh setup   only install what is missing (add --browser for Chromium)
 #   ./build.sh csl-data   fetch the CSL styles and locales (PyPI, pinned) into target/csl
+#   ./build.sh stylepack  regenerate styles/pack.bin (the styles the CLI embeds) from them
 #   ./build.sh csl-suite  run the CSL processor test suite and print how many pass
 #
 # Works on a fresh Debian machine as root. Every install is skipped when the
@@ -131,9 +132,12 @@ ensure_build_tools() {
 write_manifest() {
   (
     cd www
+    # The styles and locales are cached when used (sw.js), not on install: only
+    # their index is part of the page.
     files="$(find . -type f \
       ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' ! -name sw-assets.js \
-      ! -name package.json ! -name README.md ! -name '*.map' \
+      ! -name package.json ! -name README.md ! -name '*.map' ! -name '.stamp' \
+      ! -path './styles/*.csl' ! -path './styles/locales/*' \
       | sed 's|^\./||' | LC_ALL=C sort)"
     version="$(cat $files sw.js | sha256sum | cut -c1-16)"
     {
@@ -180,10 +184,12 @@ size_report() {
 
 build_wasm() {
   ensure_build_tools
+  build_styles
   if [ -n "${WASM_PACK_CACHE:-}" ]; then mkdir -p "$WASM_PACK_CACHE"; fi
   rm -rf www/pkg
-  # The whole core (parser, writers and, with the `cite` feature, the CSL formatter).
-  wasm_pack_build www/pkg
+  # The whole core (parser, writers and the CSL formatter with APA and en-US built in;
+  # the page fetches other styles and locales from www/styles).
+  wasm_pack_build www/pkg --no-default-features --features cite,bundled-styles
   # Without the formatter: small, so that the page converts while the formatter loads.
   # Optional: if it does not build (a binding not behind the feature), the page uses www/pkg alone.
   if grep -q '^cite *=' Cargo.toml; then
@@ -277,6 +283,34 @@ PY
   echo "$want" > "$stamp"
 }
 
+# www/styles: the style index, every independent style and every locale, minified,
+# for the page to fetch one at a time (tools/stylepack.py www; about 39 MB in 2,915
+# files, not committed). Rewritten only when target/csl changed.
+build_styles() {
+  ensure_csl_data
+  local stamp="www/styles/.stamp" want
+  want="$(cat "$CSL_DIR/.stamp") $(sha256sum tools/stylepack.py | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f www/styles/index.json ]; then return 0; fi
+  say "tools/stylepack.py www target/csl www/styles"
+  python3 tools/stylepack.py www "$CSL_DIR" www/styles
+  echo "$want" > "$stamp"
+}
+
+# styles/pack.bin, the pack the CLI and the library embed, from the same data
+# (tools/stylepack.py pack, with PyPI zstandard). Committed: run this after
+# tools/csl-data.txt or tools/stylepack.py change; tests/styles.rs fails until then.
+ZSTANDARD_VERSION=0.25.0
+cmd_stylepack() {
+  ensure_csl_data
+  if ! PYTHONPATH=target/pylib python3 -c "import zstandard as z; assert z.__version__ == '$ZSTANDARD_VERSION'" 2>/dev/null; then
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    say "pip install --target target/pylib zstandard==$ZSTANDARD_VERSION"
+    python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+      --target target/pylib --upgrade "zstandard==$ZSTANDARD_VERSION"
+  fi
+  PYTHONPATH=target/pylib python3 tools/stylepack.py pack "$CSL_DIR" styles/pack.bin
+}
+
 # Python's bibtexparser 2 (PyPI, pinned) for tests/bibtexparser.rs, the second
 # independent BibTeX parser; installed into target/pylib, not system-wide.
 BIBTEXPARSER_VERSION=2.1.0
@@ -294,7 +328,7 @@ cmd_test() {
   ensure_rust lint
   ensure_pylib
   export CITRIS_REQUIRE_PY=1
-  ensure_csl_data
+  build_styles
   export CITRIS_REQUIRE_STYLES=1
   say "cargo fmt --all -- --check"
   cargo fmt --all -- --check
@@ -330,6 +364,7 @@ case "${1:-serve}" in
   browser-test) build_wasm; browser_tests ;;
   e2e) browser_tests ;;
   csl-data) ensure_csl_data ;;
+  stylepack) cmd_stylepack ;;
   csl-suite)
     # The CSL processor test suite (../shared/csl-test-suite), read in place;
     # its last line is "csl test-suite: N of 845 passed".
@@ -340,6 +375,6 @@ case "${1:-serve}" in
     ensure_build_tools
     [ "${2:-}" = --browser ] && ensure_browser
     ;;
-  -h|--help|help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '$1' (serve, test, build, setup)" ;;
 esac

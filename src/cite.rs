@@ -3,11 +3,16 @@
 //! Formatting goes through [hayagriva]'s `BibliographyDriver`, which is a CSL
 //! 1.0.2 processor; this module does not interpret CSL itself. What it does:
 //!
-//! * bundles ten styles of the CSL project and five locales (embedded with
-//!   `include_str!`, parsed once per process and cached, so the browser build
-//!   needs no extra files);
-//! * parses a user's `.csl` file, resolving a dependent style to its bundled
-//!   parent, and reports malformed XML with line and column;
+//! * finds styles and locales by name ([`Style::named`]): every style of the
+//!   CSL repository, dependent ones through their parent. The styles come from,
+//!   in this order, those added at run time ([`add_style`], what the page does
+//!   with the files it fetches), the ones built in (APA and en-US always; with
+//!   the `bundled-styles` feature nine more styles and four more locales), and
+//!   with the `style-pack` feature all 2,851 independent styles and 63 locales
+//!   (`styles/pack.bin`, see [`crate::stylepack`]). Each is parsed once per
+//!   process and cached;
+//! * parses a user's `.csl` file, resolving a dependent style to its parent,
+//!   and reports malformed XML with line and column;
 //! * hands items to hayagriva in a shape it cannot choke on ([`sanitize`]):
 //!   hayagriva panics on date ranges and on out-of-range date parts, and
 //!   rejects a whole item when one field has an unexpected JSON type;
@@ -17,9 +22,10 @@
 //! Every known difference from citeproc-js, the reference processor, is listed
 //! with its cause in `tests/conformance/DIFFERENCES.md`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use hayagriva::citationberg::json::Item;
 use hayagriva::citationberg::{
@@ -33,20 +39,18 @@ use hayagriva::{
 };
 use serde_json::{Map, Value};
 
-/// The bundled styles' short names, for error messages.
-fn bundled_names() -> String {
-    BUNDLED
-        .iter()
-        .map(|s| s.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use crate::styles::Index;
 
-/// A style that ships inside citris.
+// ---------------------------------------------------------------- built-in styles
+
+/// A style built into citris.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BundledStyle {
-    /// Short name used by the CLI and the page (`apa`, `ieee`, ...).
+    /// citris's name for it (`apa`, `mla`, …): its repository id, or a short
+    /// name that stands for it.
     pub name: &'static str,
+    /// Its id in the CSL styles repository (`modern-language-association`).
+    pub id: &'static str,
     /// Human-readable title, as in the style's `<title>`.
     pub title: &'static str,
 }
@@ -57,76 +61,154 @@ struct BundledData {
 }
 
 macro_rules! bundled {
-    ($( $name:literal, $title:literal, $file:literal; )*) => {
-        const BUNDLED_DATA: &[BundledData] = &[
+    ($konst:ident: $( $name:literal, $id:literal, $title:literal, $file:literal; )*) => {
+        const $konst: &[BundledData] = &[
             $( BundledData {
-                style: BundledStyle { name: $name, title: $title },
+                style: BundledStyle { name: $name, id: $id, title: $title },
                 xml: include_str!(concat!("../styles/", $file)),
             }, )*
         ];
-        const BUNDLED: &[BundledStyle] = &[ $( BundledStyle { name: $name, title: $title }, )* ];
     };
 }
 
-bundled! {
-    "apa", "APA Style 7th edition", "apa.csl";
-    "mla", "MLA Handbook 9th edition (in-text citations)", "mla.csl";
-    "chicago-author-date", "Chicago Manual of Style 17th edition (author-date)", "chicago-author-date.csl";
-    "chicago-notes", "Chicago Manual of Style 17th edition (notes and bibliography)", "chicago-notes.csl";
-    "ieee", "IEEE Reference Guide version 11.29.2023", "ieee.csl";
-    "vancouver", "NLM/Vancouver: Citing Medicine 2nd edition (citation-sequence)", "vancouver.csl";
-    "harvard", "Cite Them Right 12th edition (author-date/Harvard)", "harvard.csl";
-    "nature", "Nature", "nature.csl";
-    "ama", "AMA Manual of Style 11th edition", "ama.csl";
-    "acs", "ACS Guide 2022 revision", "acs.csl";
+// The default style: what the page formats with before anything is fetched.
+bundled! { BUNDLED_FIRST:
+    "apa", "apa", "APA Style 7th edition", "apa.csl";
 }
 
-/// Other style ids (from the CSL repository's `renamed-styles.json`) that name
-/// a bundled style, so that dependent styles pointing at them resolve.
-const STYLE_ALIASES: &[(&str, &str)] = &[
-    ("vancouver", "vancouver"),
-    ("nlm-citation-sequence", "vancouver"),
-    ("harvard-cite-them-right", "harvard"),
-    ("modern-language-association", "mla"),
-    ("american-medical-association", "ama"),
-    ("american-chemical-society", "acs"),
-    ("chicago-author-date-17th-edition", "chicago-author-date"),
-    ("chicago-notes-bibliography-17th-edition", "chicago-notes"),
-];
+#[cfg(feature = "bundled-styles")]
+bundled! { BUNDLED_MORE:
+    "mla", "modern-language-association", "MLA Handbook 9th edition (in-text citations)", "mla.csl";
+    "chicago-author-date", "chicago-author-date", "Chicago Manual of Style 18th edition (author-date)", "chicago-author-date.csl";
+    "chicago-notes-bibliography", "chicago-notes-bibliography", "Chicago Manual of Style 18th edition (notes and bibliography)", "chicago-notes-bibliography.csl";
+    "ieee", "ieee", "IEEE Reference Guide version 11.29.2023", "ieee.csl";
+    "vancouver", "nlm-citation-sequence", "NLM/Vancouver: Citing Medicine 2nd edition (citation-sequence)", "vancouver.csl";
+    "harvard", "harvard-cite-them-right", "Cite Them Right 12th edition (author-date/Harvard)", "harvard.csl";
+    "nature", "nature", "Nature", "nature.csl";
+    "ama", "american-medical-association", "AMA Manual of Style 11th edition", "ama.csl";
+    "acs", "american-chemical-society", "ACS Guide 2022 revision", "acs.csl";
+}
+#[cfg(not(feature = "bundled-styles"))]
+const BUNDLED_MORE: &[BundledData] = &[];
 
-const LOCALE_DATA: &[(&str, &str)] = &[
-    ("en-US", include_str!("../styles/locales/locales-en-US.xml")),
+fn bundled_data() -> impl Iterator<Item = &'static BundledData> {
+    BUNDLED_FIRST.iter().chain(BUNDLED_MORE)
+}
+
+const LOCALE_FIRST: &[(&str, &str)] =
+    &[("en-US", include_str!("../styles/locales/locales-en-US.xml"))];
+
+#[cfg(feature = "bundled-styles")]
+const LOCALE_MORE: &[(&str, &str)] = &[
     ("en-GB", include_str!("../styles/locales/locales-en-GB.xml")),
     ("de-DE", include_str!("../styles/locales/locales-de-DE.xml")),
     ("fr-FR", include_str!("../styles/locales/locales-fr-FR.xml")),
     ("es-ES", include_str!("../styles/locales/locales-es-ES.xml")),
 ];
+#[cfg(not(feature = "bundled-styles"))]
+const LOCALE_MORE: &[(&str, &str)] = &[];
 
-const LOCALES: &[&str] = &["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"];
-
-/// The styles bundled with citris, in the order the CLI lists them.
-pub fn bundled_styles() -> &'static [BundledStyle] {
-    BUNDLED
+fn bundled_locale_xml(code: &str) -> Option<&'static str> {
+    LOCALE_FIRST
+        .iter()
+        .chain(LOCALE_MORE)
+        .find(|(c, _)| c.eq_ignore_ascii_case(code))
+        .map(|(_, xml)| *xml)
 }
 
-/// The locales bundled with citris (`en-US` first; it is the fallback).
+/// The styles built into citris, in the order the CLI lists them.
+pub fn bundled_styles() -> &'static [BundledStyle] {
+    static LIST: OnceLock<Vec<BundledStyle>> = OnceLock::new();
+    LIST.get_or_init(|| bundled_data().map(|d| d.style).collect())
+}
+
+/// The locales built into citris (`en-US` first; it is the fallback).
 pub fn bundled_locales() -> &'static [&'static str] {
-    LOCALES
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        LOCALE_FIRST
+            .iter()
+            .chain(LOCALE_MORE)
+            .map(|(c, _)| *c)
+            .collect()
+    })
+}
+
+// ---------------------------------------------------------------- errors
+
+/// What went wrong, for code that acts on it (the page fetches a missing style
+/// or locale and tries again; the CLI prints suggestions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CiteErrorKind {
+    /// No style has this name; the nearest ids, best first.
+    UnknownStyle {
+        /// Ids to suggest.
+        suggestions: Vec<String>,
+    },
+    /// The style is known but its file is not loaded here: add it with
+    /// [`add_style`] (the page fetches `styles/ID.csl`).
+    NeedsStyle {
+        /// The independent style to add.
+        id: String,
+    },
+    /// The locale exists but is not loaded here: add it with [`add_locale`].
+    NeedsLocale {
+        /// The locale file's code (`de-DE`).
+        code: String,
+    },
+    /// The name is not built in and no style index is loaded to look it up:
+    /// load one with [`crate::styles::set_index`].
+    NeedsIndex,
+    /// No locale has this code.
+    UnknownLocale,
+    /// The style is not valid CSL, or uses what the formatter cannot do.
+    BadStyle,
+    /// The locale file is not valid.
+    BadLocale,
+    /// An item cannot be read.
+    BadItem,
+    /// The formatter failed.
+    Engine,
+}
+
+impl CiteErrorKind {
+    /// A stable code for the kind (`unknown-style`, `needs-style`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CiteErrorKind::UnknownStyle { .. } => "unknown-style",
+            CiteErrorKind::NeedsStyle { .. } => "needs-style",
+            CiteErrorKind::NeedsLocale { .. } => "needs-locale",
+            CiteErrorKind::NeedsIndex => "needs-index",
+            CiteErrorKind::UnknownLocale => "unknown-locale",
+            CiteErrorKind::BadStyle => "bad-style",
+            CiteErrorKind::BadLocale => "bad-locale",
+            CiteErrorKind::BadItem => "bad-item",
+            CiteErrorKind::Engine => "engine-failed",
+        }
+    }
 }
 
 /// An error a user can act on: which style, locale or XML position is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CiteError {
+    kind: CiteErrorKind,
     message: String,
     position: Option<(usize, usize)>,
 }
 
 impl CiteError {
-    fn new(message: impl Into<String>) -> Self {
+    fn new(kind: CiteErrorKind, message: impl Into<String>) -> Self {
         CiteError {
+            kind,
             message: message.into(),
             position: None,
         }
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> &CiteErrorKind {
+        &self.kind
     }
 
     /// The message without the position.
@@ -151,39 +233,406 @@ impl fmt::Display for CiteError {
 
 impl std::error::Error for CiteError {}
 
+// ---------------------------------------------------------------- registry
+
+/// A parsed independent style with what formatting needs of it.
+#[derive(Debug, Clone)]
+struct Parsed {
+    inner: Arc<IndependentStyle>,
+    /// The variables the style can print or test (see [`style_variables`]).
+    variables: Arc<Vec<String>>,
+    title: String,
+}
+
+/// A dependent style added at run time: its parent, locale and title.
+#[derive(Debug, Clone)]
+struct AddedDependent {
+    parent: String,
+    default_locale: Option<String>,
+    title: String,
+}
+
+/// Styles and locales parsed so far, and those added at run time.
+#[derive(Default)]
+struct Registry {
+    styles: HashMap<String, Parsed>,
+    dependents: HashMap<String, AddedDependent>,
+    added_locales: HashMap<String, String>,
+    locales: HashMap<String, Locale>,
+    /// The locale list handed to hayagriva, by the code asked for.
+    sets: HashMap<String, (String, Arc<Vec<Locale>>)>,
+}
+
+fn registry() -> MutexGuard<'static, Registry> {
+    static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// `http://www.zotero.org/styles/APA/` or `apa.csl` → `apa`.
+fn style_id_of(name: &str) -> String {
+    let n = name.trim().trim_end_matches('/');
+    let n = n.rsplit('/').next().unwrap_or(n);
+    n.strip_suffix(".csl").unwrap_or(n).to_ascii_lowercase()
+}
+
+/// The XML of an independent style that is not added at run time: built in,
+/// or in the pack.
+fn style_xml(id: &str) -> Option<Result<Cow<'static, str>, CiteError>> {
+    if let Some(d) = bundled_data().find(|d| d.style.id == id) {
+        return Some(Ok(Cow::Borrowed(d.xml)));
+    }
+    #[cfg(feature = "style-pack")]
+    if let Ok(pack) = crate::stylepack::embedded() {
+        if let Some(xml) = pack.style_xml(id) {
+            return Some(
+                xml.map(Cow::Owned)
+                    .map_err(|e| CiteError::new(CiteErrorKind::BadStyle, e)),
+            );
+        }
+    }
+    None
+}
+
+/// An independent style by repository id, parsed once.
+fn parsed_style(id: &str) -> Result<Parsed, CiteError> {
+    if let Some(p) = registry().styles.get(id) {
+        return Ok(p.clone());
+    }
+    let xml = style_xml(id).ok_or_else(|| {
+        CiteError::new(
+            CiteErrorKind::NeedsStyle { id: id.to_string() },
+            format!("the style '{id}' is not loaded (its file is styles/{id}.csl)"),
+        )
+    })??;
+    let parsed = match parse_any(&xml)
+        .map_err(|e| CiteError::new(CiteErrorKind::BadStyle, format!("the style '{id}' cannot be used: {e}")))?
+    {
+        Some(p) => p,
+        None => {
+            return Err(CiteError::new(
+                CiteErrorKind::BadStyle,
+                format!("the style '{id}' is a dependent style, not the independent one its dependents name"),
+            ))
+        }
+    };
+    registry().styles.insert(id.to_string(), parsed.clone());
+    Ok(parsed)
+}
+
+/// Parses an independent style (`Some`) or recognises a dependent one (`None`).
+fn parse_any(xml: &str) -> Result<Option<Parsed>, String> {
+    let patched = patch_style(xml);
+    match hayagriva::citationberg::Style::from_xml(&patched) {
+        Ok(hayagriva::citationberg::Style::Independent(inner)) => Ok(Some(Parsed {
+            title: inner.info.title.value.clone(),
+            variables: Arc::new(style_variables(&patched)),
+            inner: Arc::new(inner),
+        })),
+        Ok(hayagriva::citationberg::Style::Dependent(_)) => Ok(None),
+        Err(e) => Err(describe_de(&e)),
+    }
+}
+
+/// What [`add_style`] added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedStyle {
+    /// The style's repository id (the last part of its `<id>`).
+    pub id: String,
+    /// Its `<title>`.
+    pub title: String,
+    /// For a dependent style, its parent's id.
+    pub parent: Option<String>,
+    /// Its `default-locale`.
+    pub default_locale: Option<String>,
+}
+
+/// Adds a style from the text of its `.csl` file, so that [`Style::named`]
+/// finds it by its id (replacing one of the same id). A dependent style may
+/// be added before its parent.
+pub fn add_style(xml: &str) -> Result<AddedStyle, CiteError> {
+    check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
+    let style = hayagriva::citationberg::Style::from_xml(&patch_style(xml)).map_err(|e| {
+        CiteError::new(
+            CiteErrorKind::BadStyle,
+            format!("not a valid CSL style: {}", describe_de(&e)),
+        )
+    })?;
+    match style {
+        hayagriva::citationberg::Style::Independent(inner) => {
+            let id = style_id_of(&inner.info.id);
+            let parsed = match parse_any(xml) {
+                Ok(Some(p)) => p,
+                _ => Parsed {
+                    title: inner.info.title.value.clone(),
+                    variables: Arc::new(style_variables(&patch_style(xml))),
+                    inner: Arc::new(inner),
+                },
+            };
+            let added = AddedStyle {
+                id: id.clone(),
+                title: parsed.title.clone(),
+                parent: None,
+                default_locale: parsed.inner.default_locale.as_ref().map(|l| l.0.clone()),
+            };
+            let mut reg = registry();
+            reg.dependents.remove(&id);
+            reg.styles.insert(id, parsed);
+            Ok(added)
+        }
+        hayagriva::citationberg::Style::Dependent(dep) => {
+            let id = style_id_of(&dep.info.id);
+            let parent = style_id_of(&dep.parent_link.href);
+            let added = AddedDependent {
+                parent: parent.clone(),
+                default_locale: dep.default_locale.map(|l| l.0),
+                title: dep.info.title.value.clone(),
+            };
+            let out = AddedStyle {
+                id: id.clone(),
+                title: added.title.clone(),
+                parent: Some(parent),
+                default_locale: added.default_locale.clone(),
+            };
+            registry().dependents.insert(id, added);
+            Ok(out)
+        }
+    }
+}
+
+/// Adds a locale from the text of its `locales-xx-XX.xml` file; returns its code.
+pub fn add_locale(xml: &str) -> Result<String, CiteError> {
+    check_well_formed(xml, CiteErrorKind::BadLocale, "locale file")?;
+    let file = LocaleFile::from_xml(xml).map_err(|e| {
+        CiteError::new(
+            CiteErrorKind::BadLocale,
+            format!("not a valid CSL locale file: {}", describe_de(&e)),
+        )
+    })?;
+    let code = file.lang.0.clone();
+    let mut reg = registry();
+    reg.added_locales.insert(code.clone(), xml.to_string());
+    reg.locales.insert(code.clone(), Locale::from(file));
+    reg.sets.clear();
+    Ok(code)
+}
+
+/// The index used to resolve names: the one set with
+/// [`crate::styles::set_index`], else the pack's.
+fn index() -> Option<Arc<Index>> {
+    crate::styles::current()
+}
+
+/// The error for a style name that resolves nowhere.
+fn unknown_style(name: &str, index: Option<&Index>) -> CiteError {
+    let Some(index) = index else {
+        if cfg!(target_arch = "wasm32") {
+            return CiteError::new(
+                CiteErrorKind::NeedsIndex,
+                format!("the style '{name}' needs the style index to be found"),
+            );
+        }
+        let names: Vec<&str> = bundled_styles().iter().map(|s| s.name).collect();
+        return CiteError::new(
+            CiteErrorKind::UnknownStyle {
+                suggestions: Vec::new(),
+            },
+            format!(
+                "unknown style '{name}'; this build of citris has these styles: {} \
+                 (or give a .csl file)",
+                names.join(", ")
+            ),
+        );
+    };
+    let near: Vec<String> = index
+        .suggest(name, 5)
+        .into_iter()
+        .map(|s| s.id.clone())
+        .collect();
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    };
+    CiteError::new(
+        CiteErrorKind::UnknownStyle { suggestions: near },
+        format!(
+            "unknown style '{name}'{hint} ('citris styles QUERY' searches all {} styles)",
+            index.styles().len()
+        ),
+    )
+}
+
+// ---------------------------------------------------------------- styles
+
 /// A parsed CSL style, cheap to clone (the parsed form is shared).
 #[derive(Debug, Clone)]
 pub struct Style {
     inner: Arc<IndependentStyle>,
     /// The variables the style can print or test (see [`style_variables`]).
     variables: Arc<Vec<String>>,
+    /// The style's own id (a dependent style's, not its parent's); empty for
+    /// a style read from a file without one.
+    id: String,
     title: String,
     /// A dependent style's own default locale, which overrides its parent's.
     default_locale: Option<String>,
 }
 
-/// One parsed style per bundled style (with the variables it uses), parsed on
-/// first use.
-type StyleSlot = OnceLock<Result<(Arc<IndependentStyle>, Arc<Vec<String>>), CiteError>>;
+impl Style {
+    fn of(parsed: Parsed, id: &str, title: String, default_locale: Option<String>) -> Style {
+        Style {
+            inner: parsed.inner,
+            variables: parsed.variables,
+            id: id.to_string(),
+            title,
+            default_locale,
+        }
+    }
 
-fn bundled_cache() -> &'static [StyleSlot] {
-    static CACHE: OnceLock<Vec<StyleSlot>> = OnceLock::new();
-    CACHE.get_or_init(|| BUNDLED_DATA.iter().map(|_| OnceLock::new()).collect())
+    /// A style by name: a repository id, dependent or independent
+    /// (`elsevier-harvard`, `cancer-gene-therapy`), one of citris's short names
+    /// (`mla`, see [`bundled_styles`]), or a style id URL. Case and a `.csl`
+    /// suffix are ignored. A dependent style formats with its parent's rules,
+    /// under its own title and default locale (CSL 1.0.2, "Dependent styles").
+    pub fn named(name: &str) -> Result<Style, CiteError> {
+        let wanted = style_id_of(name);
+        let wanted = bundled_data()
+            .find(|d| d.style.name == wanted)
+            .map_or(wanted, |d| d.style.id.to_string());
+        let added = registry().dependents.get(&wanted).cloned();
+        if let Some(dep) = added {
+            let parent = parsed_style(&dep.parent)?;
+            return Ok(Style::of(parent, &wanted, dep.title, dep.default_locale));
+        }
+        if registry().styles.contains_key(&wanted) || style_xml(&wanted).is_some() {
+            let p = parsed_style(&wanted)?;
+            let title = bundled_data()
+                .find(|d| d.style.id == wanted)
+                .map_or_else(|| p.title.clone(), |d| d.style.title.to_string());
+            return Ok(Style::of(p, &wanted, title, None));
+        }
+        let index = index();
+        if let Some(info) = index.as_deref().and_then(|ix| ix.get(&wanted)) {
+            let p = parsed_style(info.formatting_id())?;
+            let locale = Some(info.default_locale.clone()).filter(|l| !l.is_empty());
+            return Ok(Style::of(p, &info.id, info.title.clone(), locale));
+        }
+        Err(unknown_style(name.trim(), index.as_deref()))
+    }
+
+    /// A built-in style by its name or id (see [`bundled_styles`]).
+    pub fn bundled(name: &str) -> Result<Style, CiteError> {
+        let wanted = style_id_of(name);
+        let data = bundled_data()
+            .find(|d| d.style.name == wanted || d.style.id == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = bundled_styles().iter().map(|s| s.name).collect();
+                CiteError::new(
+                    CiteErrorKind::UnknownStyle {
+                        suggestions: Vec::new(),
+                    },
+                    format!(
+                        "unknown style '{name}'; built-in styles are: {}",
+                        names.join(", ")
+                    ),
+                )
+            })?;
+        let p = parsed_style(data.style.id)?;
+        Ok(Style::of(
+            p,
+            data.style.id,
+            data.style.title.to_string(),
+            None,
+        ))
+    }
+
+    /// A style from the text of a `.csl` file (CSL 1.0.2).
+    ///
+    /// A dependent style is resolved to its parent (see [`Style::named`]); the
+    /// error names the parent when it cannot be found. Malformed XML gives an
+    /// error with line and column.
+    pub fn from_xml(xml: &str) -> Result<Style, CiteError> {
+        check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
+        let style = hayagriva::citationberg::Style::from_xml(&patch_style(xml)).map_err(|e| {
+            CiteError::new(
+                CiteErrorKind::BadStyle,
+                format!("not a valid CSL style: {}", describe_de(&e)),
+            )
+        })?;
+        match style {
+            hayagriva::citationberg::Style::Independent(inner) => Ok(Style {
+                id: style_id_of(&inner.info.id),
+                title: inner.info.title.value.clone(),
+                inner: Arc::new(inner),
+                variables: Arc::new(style_variables(&patch_style(xml))),
+                default_locale: None,
+            }),
+            hayagriva::citationberg::Style::Dependent(dep) => {
+                let parent = style_id_of(&dep.parent_link.href);
+                let title = dep.info.title.value.clone();
+                let resolved = Style::named(&parent).map_err(|e| {
+                    let why = match e.kind() {
+                        CiteErrorKind::UnknownStyle { .. } => {
+                            "is not a style citris knows".to_string()
+                        }
+                        _ => format!("cannot be used: {}", e.message()),
+                    };
+                    CiteError::new(
+                        e.kind().clone(),
+                        format!(
+                            "'{title}' is a dependent style; its parent style {} {why}. \
+                             Use the parent's .csl file instead",
+                            dep.parent_link.href.trim()
+                        ),
+                    )
+                })?;
+                Ok(Style {
+                    id: style_id_of(&dep.info.id),
+                    title,
+                    default_locale: dep.default_locale.map(|l| l.0),
+                    ..resolved
+                })
+            }
+        }
+    }
+
+    /// The style's title (a dependent style's own title, not its parent's).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The style's id (a dependent style's own id).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The locale the style formats in when none is asked for: a dependent
+    /// style's own, else its parent's, else none (en-US).
+    pub fn default_locale(&self) -> Option<&str> {
+        self.default_locale
+            .as_deref()
+            .or_else(|| self.inner.default_locale.as_ref().map(|l| l.0.as_str()))
+    }
+
+    /// Whether the style numbers its references (`[1]`), as IEEE does.
+    pub fn is_numeric(&self) -> bool {
+        self.inner
+            .bibliography
+            .as_ref()
+            .is_some_and(|b| b.second_field_align.is_some())
+    }
 }
 
-fn bundled_parsed(index: usize) -> Result<(Arc<IndependentStyle>, Arc<Vec<String>>), CiteError> {
-    bundled_cache()[index]
-        .get_or_init(|| {
-            let data = &BUNDLED_DATA[index];
-            let style = parse_independent(data.xml).map_err(|e| {
-                CiteError::new(format!(
-                    "bundled style '{}' is broken: {e}",
-                    data.style.name
-                ))
-            })?;
-            Ok((Arc::new(style), Arc::new(style_variables(data.xml))))
-        })
-        .clone()
+fn describe_de(e: &hayagriva::citationberg::XmlDeError) -> String {
+    match &e.path {
+        Some(path) if !path.to_string().is_empty() && path.to_string() != "." => {
+            format!("{} (in `{path}`)", e.source)
+        }
+        _ => e.source.to_string(),
+    }
 }
 
 /// Every variable a style names (`variable`, `is-numeric` and
@@ -228,96 +677,6 @@ fn style_variables(xml: &str) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-impl Style {
-    /// A bundled style by its short name (see [`bundled_styles`]).
-    pub fn bundled(name: &str) -> Result<Style, CiteError> {
-        let wanted = name.trim().to_ascii_lowercase();
-        let index = BUNDLED_DATA
-            .iter()
-            .position(|d| d.style.name == wanted)
-            .ok_or_else(|| {
-                CiteError::new(format!(
-                    "unknown style '{name}'; bundled styles are: {}",
-                    bundled_names()
-                ))
-            })?;
-        let (inner, variables) = bundled_parsed(index)?;
-        Ok(Style {
-            title: BUNDLED_DATA[index].style.title.to_string(),
-            inner,
-            variables,
-            default_locale: None,
-        })
-    }
-
-    /// A style from the text of a `.csl` file (CSL 1.0.2).
-    ///
-    /// A dependent style is resolved to its parent if the parent is bundled;
-    /// otherwise the error names the parent. Malformed XML gives an error with
-    /// line and column.
-    pub fn from_xml(xml: &str) -> Result<Style, CiteError> {
-        check_well_formed(xml)?;
-        let style = hayagriva::citationberg::Style::from_xml(&patch_style(xml))
-            .map_err(|e| CiteError::new(format!("not a valid CSL style: {}", describe_de(&e))))?;
-        match style {
-            hayagriva::citationberg::Style::Independent(inner) => Ok(Style {
-                title: inner.info.title.value.clone(),
-                inner: Arc::new(inner),
-                variables: Arc::new(style_variables(&patch_style(xml))),
-                default_locale: None,
-            }),
-            hayagriva::citationberg::Style::Dependent(dep) => {
-                let parent = dep.parent_link.href.clone();
-                let index = resolve_parent(&parent).ok_or_else(|| {
-                    CiteError::new(format!(
-                        "'{}' is a dependent style; its parent style {parent} is not bundled \
-                         (bundled: {}). Use the parent's .csl file instead",
-                        dep.info.title.value,
-                        bundled_names()
-                    ))
-                })?;
-                let (inner, variables) = bundled_parsed(index)?;
-                Ok(Style {
-                    inner,
-                    variables,
-                    title: dep.info.title.value.clone(),
-                    default_locale: dep.default_locale.map(|l| l.0),
-                })
-            }
-        }
-    }
-
-    /// The style's title (a dependent style's own title, not its parent's).
-    pub fn title(&self) -> &str {
-        &self.title
-    }
-
-    /// Whether the style numbers its references (`[1]`), as IEEE does.
-    pub fn is_numeric(&self) -> bool {
-        self.inner
-            .bibliography
-            .as_ref()
-            .is_some_and(|b| b.second_field_align.is_some())
-    }
-}
-
-fn parse_independent(xml: &str) -> Result<IndependentStyle, String> {
-    match hayagriva::citationberg::Style::from_xml(&patch_style(xml)) {
-        Ok(hayagriva::citationberg::Style::Independent(s)) => Ok(s),
-        Ok(_) => Err("dependent style".into()),
-        Err(e) => Err(describe_de(&e)),
-    }
-}
-
-fn describe_de(e: &hayagriva::citationberg::XmlDeError) -> String {
-    match &e.path {
-        Some(path) if !path.to_string().is_empty() && path.to_string() != "." => {
-            format!("{} (in `{path}`)", e.source)
-        }
-        _ => e.source.to_string(),
-    }
 }
 
 /// Work around hayagriva gaps in a style before parsing it (see
@@ -554,36 +913,9 @@ fn patch_style(xml: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Map a parent style id (`http://www.zotero.org/styles/apa`) to a bundled style.
-fn resolve_parent(href: &str) -> Option<usize> {
-    let last = href
-        .trim()
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()?
-        .to_ascii_lowercase();
-    for (i, data) in BUNDLED_DATA.iter().enumerate() {
-        if let Ok((style, _)) = bundled_parsed(i) {
-            let id = style.info.id.trim_end_matches('/');
-            if id
-                .rsplit('/')
-                .next()
-                .is_some_and(|l| l.eq_ignore_ascii_case(&last))
-            {
-                return Some(i);
-            }
-        }
-        if data.style.name == last {
-            return Some(i);
-        }
-    }
-    let alias = STYLE_ALIASES.iter().find(|(alias, _)| *alias == last)?.1;
-    BUNDLED_DATA.iter().position(|d| d.style.name == alias)
-}
-
 /// Check that `xml` is well-formed, reporting the first error with its line
 /// and column (citationberg's own errors carry no position).
-fn check_well_formed(xml: &str) -> Result<(), CiteError> {
+fn check_well_formed(xml: &str, kind: CiteErrorKind, what: &str) -> Result<(), CiteError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
@@ -603,7 +935,8 @@ fn check_well_formed(xml: &str) -> Result<(), CiteError> {
                 let offset = usize::try_from(reader.error_position()).unwrap_or(0);
                 let (line, column) = line_column(xml, offset);
                 return Err(CiteError {
-                    message: format!("the style is not well-formed XML: {e}"),
+                    kind: kind.clone(),
+                    message: format!("the {what} is not well-formed XML: {e}"),
                     position: Some((line, column)),
                 });
             }
@@ -612,12 +945,16 @@ fn check_well_formed(xml: &str) -> Result<(), CiteError> {
     if depth > 0 {
         let (line, column) = line_column(xml, xml.len());
         return Err(CiteError {
-            message: "the style is not well-formed XML: an element is not closed".into(),
+            kind: kind.clone(),
+            message: format!("the {what} is not well-formed XML: an element is not closed"),
             position: Some((line, column)),
         });
     }
     if !saw_root {
-        return Err(CiteError::new("the style is empty: no <style> element"));
+        return Err(CiteError::new(
+            kind.clone(),
+            format!("the {what} is empty: no XML element"),
+        ));
     }
     Ok(())
 }
@@ -670,27 +1007,149 @@ impl Entry {
     }
 }
 
-fn parsed_locales() -> &'static [Locale] {
-    static CACHE: OnceLock<Vec<Locale>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        LOCALE_DATA
-            .iter()
-            .filter_map(|(_, xml)| LocaleFile::from_xml(xml).ok().map(Locale::from))
-            .collect()
-    })
+// ---------------------------------------------------------------- locales
+
+/// The XML of a locale that is not added at run time: built in, or in the pack.
+fn locale_xml(code: &str) -> Option<Result<Cow<'static, str>, CiteError>> {
+    if let Some(xml) = bundled_locale_xml(code) {
+        return Some(Ok(Cow::Borrowed(xml)));
+    }
+    #[cfg(feature = "style-pack")]
+    if let Ok(pack) = crate::stylepack::embedded() {
+        if let Some(xml) = pack.locale_xml(code) {
+            return Some(
+                xml.map(Cow::Owned)
+                    .map_err(|e| CiteError::new(CiteErrorKind::BadLocale, e)),
+            );
+        }
+    }
+    None
 }
 
-/// Resolve a user's locale code to a bundled one (`de` → `de-DE`, `en_gb` → `en-GB`).
-fn resolve_locale(code: &str) -> Option<&'static str> {
-    let code = code.trim().replace('_', "-");
-    if let Some(exact) = LOCALES.iter().find(|l| l.eq_ignore_ascii_case(&code)) {
-        return Some(exact);
+/// Every locale code this process formats in without adding one: the built-in
+/// ones, those added with [`add_locale`], and with the `style-pack` feature
+/// all 63 CSL locales.
+pub fn available_locales() -> Vec<String> {
+    let mut v: Vec<String> = bundled_locales().iter().map(|s| s.to_string()).collect();
+    v.extend(registry().added_locales.keys().cloned());
+    #[cfg(feature = "style-pack")]
+    if let Ok(pack) = crate::stylepack::embedded() {
+        v.extend(pack.index().locales().iter().map(|l| l.code.clone()));
     }
-    let lang = code.split('-').next()?.to_ascii_lowercase();
-    LOCALES
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The code of the locale file for exactly this code (any case), if there is one here.
+fn locale_file_code(code: &str) -> Option<String> {
+    if let Some(c) = registry()
+        .added_locales
+        .keys()
+        .find(|c| c.eq_ignore_ascii_case(code))
+    {
+        return Some(c.clone());
+    }
+    if let Some(c) = bundled_locales()
         .iter()
-        .find(|l| l.split('-').next() == Some(lang.as_str()))
-        .copied()
+        .find(|c| c.eq_ignore_ascii_case(code))
+    {
+        return Some(c.to_string());
+    }
+    #[cfg(feature = "style-pack")]
+    if let Ok(pack) = crate::stylepack::embedded() {
+        if let Some(l) = pack
+            .index()
+            .locales()
+            .iter()
+            .find(|l| l.code.eq_ignore_ascii_case(code))
+        {
+            return Some(l.code.clone());
+        }
+    }
+    None
+}
+
+fn needs_locale(code: &str) -> CiteError {
+    CiteError::new(
+        CiteErrorKind::NeedsLocale {
+            code: code.to_string(),
+        },
+        format!(
+            "the locale '{code}' is not loaded (its file is styles/locales/locales-{code}.xml)"
+        ),
+    )
+}
+
+/// A locale file by its exact code, parsed once.
+fn parsed_locale(code: &str) -> Result<Locale, CiteError> {
+    if let Some(l) = registry().locales.get(code) {
+        return Ok(l.clone());
+    }
+    let xml = locale_xml(code).ok_or_else(|| needs_locale(code))??;
+    let file = LocaleFile::from_xml(&xml).map_err(|e| {
+        CiteError::new(
+            CiteErrorKind::BadLocale,
+            format!("the locale '{code}' cannot be used: {}", describe_de(&e)),
+        )
+    })?;
+    let locale = Locale::from(file);
+    registry().locales.insert(code.to_string(), locale.clone());
+    Ok(locale)
+}
+
+/// The locale to format in, and the locale files hayagriva gets for it.
+///
+/// CSL 1.0.2 "Locale Fallback": terms come from the style's own `<locale>`
+/// blocks, then from the locale file of the code, else of the language's
+/// primary dialect (`de` → `de-DE`), then from en-US; so hayagriva gets that
+/// file and en-US. A code asked for (`explicit`) that has no file is an
+/// error; a style's default locale that has none falls back to en-US.
+fn locale_set(asked: &str, explicit: bool) -> Result<(String, Arc<Vec<Locale>>), CiteError> {
+    let asked = asked.trim().replace('_', "-");
+    if let Some(hit) = registry().sets.get(&asked) {
+        return Ok(hit.clone());
+    }
+    let dialect = LocaleCode(asked.clone()).fallback().map(|c| c.0);
+    let file = locale_file_code(&asked).or_else(|| dialect.as_deref().and_then(locale_file_code));
+    let code = match file {
+        Some(f) => f,
+        None => {
+            // Known to the index but not loaded here: the page fetches it.
+            if let Some(l) = index().as_deref().and_then(|ix| ix.locale(&asked).cloned()) {
+                return Err(needs_locale(&l.code));
+            }
+            if explicit {
+                return Err(CiteError::new(
+                    CiteErrorKind::UnknownLocale,
+                    format!(
+                        "locale '{asked}' is not available; available: {}",
+                        available_locales().join(", ")
+                    ),
+                ));
+            }
+            "en-US".to_string()
+        }
+    };
+    let mut set = vec![parsed_locale(&code)?];
+    if code != "en-US" {
+        set.push(parsed_locale("en-US")?);
+    }
+    let entry = (code, Arc::new(set));
+    registry().sets.insert(asked, entry.clone());
+    Ok(entry)
+}
+
+/// The locale `format` would use for `style` and `locale` (empty: the style's
+/// default), or the error it would give (`NeedsLocale` names a file to add).
+pub fn resolved_locale(style: &Style, locale: &str) -> Result<String, CiteError> {
+    let explicit = !locale.trim().is_empty();
+    let asked = if explicit {
+        locale
+    } else {
+        style.default_locale().unwrap_or("en-US")
+    };
+    locale_set(asked, explicit).map(|(code, _)| code)
 }
 
 /// Format CSL-JSON items in a style and locale.
@@ -701,21 +1160,13 @@ fn resolve_locale(code: &str) -> Option<&'static str> {
 /// the style's default locale, or en-US. Items that are not objects are an
 /// error; odd fields inside an item are dropped or repaired, never a panic.
 pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>, CiteError> {
-    let locale = if locale.trim().is_empty() {
-        let default = style
-            .default_locale
-            .clone()
-            .or_else(|| style.inner.default_locale.as_ref().map(|l| l.0.clone()))
-            .unwrap_or_default();
-        resolve_locale(&default).unwrap_or("en-US")
+    let explicit = !locale.trim().is_empty();
+    let asked = if explicit {
+        locale
     } else {
-        resolve_locale(locale).ok_or_else(|| {
-            CiteError::new(format!(
-                "locale '{locale}' is not bundled; available: {}",
-                LOCALES.join(", ")
-            ))
-        })?
+        style.default_locale().unwrap_or("en-US")
     };
+    let (locale, locales) = locale_set(asked, explicit)?;
 
     // Ids first, in order (a repeated id gets a suffix); then each item is
     // read on its own, on every core.
@@ -723,7 +1174,7 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
     let mut ids = Vec::with_capacity(items.len());
     for (index, value) in items.iter().enumerate() {
         let Value::Object(map) = value else {
-            return Err(CiteError::new(format!(
+            return Err(CiteError::new(CiteErrorKind::BadItem, format!(
                 "item {} is not a JSON object (CSL-JSON items are objects with \"id\" and \"type\")",
                 index + 1
             )));
@@ -750,10 +1201,10 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
                 });
                 item.insert("id".into(), Value::String(id.clone()));
                 let item: Item = serde_json::from_value(Value::Object(item)).map_err(|e| {
-                    CiteError::new(format!(
-                        "item {} ('{id}') could not be read: {e}",
-                        start + k + 1
-                    ))
+                    CiteError::new(
+                        CiteErrorKind::BadItem,
+                        format!("item {} ('{id}') could not be read: {e}", start + k + 1),
+                    )
                 })?;
                 Ok((id.clone(), IndexedItem::new(item)))
             })
@@ -764,7 +1215,7 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
         prepared.extend(part?);
     }
 
-    render(&prepared, style, locale)
+    render(&prepared, style, &locale, &locales)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -772,15 +1223,17 @@ fn render(
     prepared: &[(String, IndexedItem)],
     style: &Style,
     locale: &str,
+    locales: &[Locale],
 ) -> Result<Vec<Entry>, CiteError> {
     // Last line of defence: hayagriva is not ours, and a panic inside it must
     // not take the CLI or a server down. (On wasm panics abort; there the
     // sanitizer and the tests are the defence.)
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        render_inner(prepared, style, locale)
+        render_inner(prepared, style, locale, locales)
     }))
     .unwrap_or_else(|_| {
         Err(CiteError::new(
+            CiteErrorKind::Engine,
             "the formatter failed on one of these items (a bug in citris or hayagriva); \
                  try formatting them one by one to find it",
         ))
@@ -792,16 +1245,17 @@ fn render(
     prepared: &[(String, IndexedItem)],
     style: &Style,
     locale: &str,
+    locales: &[Locale],
 ) -> Result<Vec<Entry>, CiteError> {
-    render_inner(prepared, style, locale)
+    render_inner(prepared, style, locale, locales)
 }
 
 fn render_inner(
     prepared: &[(String, IndexedItem)],
     style: &Style,
     locale: &str,
+    locales: &[Locale],
 ) -> Result<Vec<Entry>, CiteError> {
-    let locales = parsed_locales();
     let code = LocaleCode(locale.to_string());
     let csl = &*style.inner;
     let is_note = csl.settings.class == hayagriva::citationberg::StyleClass::Note;
@@ -820,7 +1274,7 @@ fn render_inner(
         ));
     }
     let mut rendered = driver.finish(BibliographyRequest::new(csl, Some(code), locales));
-    let quotes = QuoteMarks::of(locale);
+    let quotes = QuoteMarks::of(locale, locales);
     crate::par::for_each_mut(&mut rendered.citations, |c| {
         localize_quotes(&mut c.citation, quotes);
         fix_punctuation(&mut c.citation);
@@ -1113,10 +1567,10 @@ struct QuoteMarks {
 }
 
 impl QuoteMarks {
-    fn of(code: &str) -> QuoteMarks {
+    fn of(code: &str, locales: &[Locale]) -> QuoteMarks {
         use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
         use hayagriva::citationberg::TermForm;
-        let locale = parsed_locales()
+        let locale = locales
             .iter()
             .find(|l| l.lang.as_ref().is_some_and(|c| c.0 == code));
         let mark = |term: OtherTerm, default: char| {

@@ -29,6 +29,9 @@ pub mod name;
 mod par;
 pub mod ris;
 pub mod stream;
+#[cfg(feature = "style-pack")]
+pub mod stylepack;
+pub mod styles;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

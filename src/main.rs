@@ -3,7 +3,7 @@
 //! ```text
 //! citris convert --to <bibtex|biblatex|csl-json|ris> [-o FILE] [--latex-accents] [--quiet] [--verbose] [FILE...]
 //! citris format --style <name|FILE.csl> [--locale en-US] [--output text|html|markdown] [FILE...]
-//! citris styles
+//! citris styles [QUERY]
 //! citris check [FILE...]
 //! ```
 //! Reads the files, or standard input when none or `-` is given. Diagnostics go to
@@ -27,7 +27,8 @@ usage:
   citris convert --to <bibtex|biblatex|csl-json|ris> [-o FILE] [options] [FILE...]
   citris format [--style NAME|FILE.csl] [--locale LOCALE] [--output text|html|markdown] [-o FILE] [FILE...]
                                         formatted bibliography, one entry per line (default style apa)
-  citris styles                         list the bundled styles and locales
+  citris styles [QUERY]                 list every CSL style (id, format, title), or those matching
+                                        QUERY (title, ISSN, field such as 'medicine'), best first
   citris check [options] [FILE...]      read only: count records, report problems
   citris --help | --version
 
@@ -36,8 +37,9 @@ Reads the FILEs, or standard input when none or '-' is given.
 options:
   -t, --to FORMAT       output format: bibtex, biblatex, csl-json, ris
   -o FILE               write to FILE instead of standard output (convert, format)
-  -s, --style S         format: a bundled style name (see 'citris styles') or a .csl file
-  -l, --locale L        format: en-US, en-GB, de-DE, fr-FR, es-ES (default: the style's)
+  -s, --style S         format: any CSL repository style id (apa, elsevier-harvard,
+                        cancer-gene-therapy; see 'citris styles') or a .csl file
+  -l, --locale L        format: a CSL locale (en-US, de-DE, pt-BR, …; default: the style's)
       --output MODE     format: text (default), html or markdown; convert: same as -o FILE
       --keys FORM       citation keys: authoryear-title (rezaei2021combination, default) or authoryear (rezaei2021)
       --latex-accents   BibTeX/BibLaTeX: write accents as LaTeX commands ({\\\"u}) instead of UTF-8
@@ -161,10 +163,7 @@ fn main() -> ExitCode {
             Ok(style) => run(&args, Job::Format(style)),
             Err(code) => code,
         },
-        "styles" => {
-            list_styles();
-            ExitCode::SUCCESS
-        }
+        "styles" => list_styles(&args.files),
         "" => usage_error("missing command (convert or check)"),
         other => usage_error(&format!("unknown command '{other}'")),
     }
@@ -260,33 +259,95 @@ enum Job {
     Format(citris::cite::Style),
 }
 
+/// `citris styles [QUERY]`: one style a line, id first, then the format and the
+/// title; the whole index sorted by id, or the matches of QUERY best first.
+/// Counts and the locales go to standard error, so that standard output can be
+/// piped. Exit 1 when nothing matches.
 #[cfg(feature = "cite")]
-fn list_styles() {
-    println!("bundled styles (citris format --style NAME):");
-    for s in citris::cite::bundled_styles() {
-        println!("  {:<20} {}", s.name, s.title);
+fn list_styles(words: &[String]) -> ExitCode {
+    let query = words.join(" ");
+    let Some(index) = citris::styles::current() else {
+        println!("this build of citris has these styles (citris format --style NAME):");
+        for s in citris::cite::bundled_styles() {
+            println!("{:<28} {}", s.name, s.title);
+        }
+        eprintln!(
+            "locales (--locale): {}",
+            citris::cite::available_locales().join(", ")
+        );
+        return ExitCode::SUCCESS;
+    };
+    let hits: Vec<&citris::styles::StyleInfo> = if query.trim().is_empty() {
+        index.styles().iter().collect()
+    } else {
+        index.search(&query, usize::MAX)
+    };
+    if hits.is_empty() {
+        eprintln!("citris: no style matches '{query}'");
+        return ExitCode::from(1);
     }
-    println!(
-        "locales (--locale): {}",
-        citris::cite::bundled_locales().join(", ")
-    );
-    println!("any other CSL 1.0.2 style: --style path/to/style.csl");
+    let width = hits.iter().map(|s| s.id.len()).max().unwrap_or(0).min(48);
+    let mut out = String::with_capacity(hits.len() * 96);
+    for s in &hits {
+        out.push_str(&format!(
+            "{:<width$}  {:<11}  {}\n",
+            s.id,
+            s.format.as_str(),
+            s.title
+        ));
+    }
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("citris: error: cannot write standard output: {e}");
+            return ExitCode::from(1);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let dependent = index.styles().iter().filter(|s| s.is_dependent()).count();
+    if query.trim().is_empty() {
+        eprintln!(
+            "{} styles ({} independent, {dependent} dependent: these format with their parent's rules)",
+            index.styles().len(),
+            index.styles().len() - dependent
+        );
+        let codes: Vec<&str> = index.locales().iter().map(|l| l.code.as_str()).collect();
+        eprintln!("locales (--locale): {}", codes.join(", "));
+    } else {
+        eprintln!(
+            "{} of {} styles match '{query}'",
+            hits.len(),
+            index.styles().len()
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 #[cfg(not(feature = "cite"))]
-fn list_styles() {
+fn list_styles(_words: &[String]) -> ExitCode {
     println!("this build of citris has no formatter (built without the 'cite' feature)");
+    ExitCode::SUCCESS
 }
 
-/// Loads the `--style` of `format`: a bundled name, or a `.csl` file. Exit 2 for an
-/// unknown name, 1 for a file that cannot be read or is not a usable style.
+/// Loads the `--style` of `format`: a style id or short name, or a `.csl` file.
+/// Exit 2 for an unknown name (with the nearest ids), 1 for a file that cannot be
+/// read or is not a usable style.
 #[cfg(feature = "cite")]
 fn load_style(args: &Args) -> Result<citris::cite::Style, ExitCode> {
     use citris::cite::Style;
     let spec = args.style.clone().unwrap_or_else(|| "apa".into());
     let is_file = spec.ends_with(".csl") || spec.ends_with(".xml") || spec.contains('/');
     if !is_file {
-        return Style::bundled(&spec).map_err(|e| usage_error(&e.to_string()));
+        return Style::named(&spec).map_err(|e| match e.kind() {
+            citris::cite::CiteErrorKind::UnknownStyle { .. } => usage_error(&e.to_string()),
+            _ => {
+                eprintln!("citris: error: {e}");
+                ExitCode::from(1)
+            }
+        });
     }
     let xml = std::fs::read_to_string(&spec).map_err(|e| {
         eprintln!("{spec}: error: cannot read the style: {e}");

@@ -43,6 +43,7 @@ pub(crate) fn map_parts<T: Sync, R: Send>(
 
 /// `f` on every item, in place, on every core natively (one thread in the
 /// browser build or below [`PARALLEL_FROM`] items).
+#[cfg(feature = "cite")]
 pub(crate) fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
     #[cfg(not(target_arch = "wasm32"))]
     {

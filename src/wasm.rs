@@ -22,6 +22,63 @@ export interface FormatInfo { name: string; extension: string; mime: string }
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
+    #[cfg(feature = "cite")]
+    hayagriva::set_collation(Some(js_collate));
+}
+
+/// Sort keys compared with the browser's `Intl.Collator`, with the options
+/// citeproc-js uses (`sensitivity: "base"`, `ignorePunctuation`, `numeric`),
+/// instead of ICU4X, whose collation data would be a third of the module.
+/// One collator per locale; an unusable locale tag falls back to en-US, and
+/// a host without `Intl` to code point order.
+#[cfg(feature = "cite")]
+fn js_collate(locale: &str, a: &str, b: &str) -> std::cmp::Ordering {
+    use js_sys::{Array, Function, Object, Reflect};
+    use std::cell::RefCell;
+    thread_local! {
+        static COLLATORS: RefCell<Vec<(String, Option<Function>)>> = const { RefCell::new(Vec::new()) };
+    }
+    fn make(tag: &str) -> Option<Function> {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let ctor: Function = Reflect::get(&intl, &"Collator".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let opts = Object::new();
+        for (k, v) in [
+            ("usage", JsValue::from_str("sort")),
+            ("sensitivity", JsValue::from_str("base")),
+            ("ignorePunctuation", JsValue::TRUE),
+            ("numeric", JsValue::TRUE),
+        ] {
+            Reflect::set(&opts, &k.into(), &v).ok()?;
+        }
+        let collator = Reflect::construct(&ctor, &Array::of2(&tag.into(), &opts)).ok()?;
+        Reflect::get(&collator, &"compare".into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    }
+    let f = COLLATORS.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some((_, f)) = c.iter().find(|(l, _)| l == locale) {
+            return f.clone();
+        }
+        let f = make(locale).or_else(|| make("en-US"));
+        c.push((locale.to_string(), f.clone()));
+        f
+    });
+    let Some(f) = f else { return a.cmp(b) };
+    match f
+        .call2(&JsValue::NULL, &JsValue::from_str(a), &JsValue::from_str(b))
+        .ok()
+        .and_then(|v| v.as_f64())
+    {
+        Some(r) if r < 0.0 => std::cmp::Ordering::Less,
+        Some(r) if r > 0.0 => std::cmp::Ordering::Greater,
+        Some(_) => std::cmp::Ordering::Equal,
+        None => a.cmp(b),
+    }
 }
 
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
@@ -213,6 +270,138 @@ export function convert(input: Uint8Array | string, options: ConvertOptions): Co
 export function formats(): FormatInfo[];
 "#;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_INDEX: &'static str = r#"
+export type CitationFormat = 'author-date' | 'numeric' | 'note' | 'label' | 'author';
+export interface StyleEntry {
+  id: string; title: string; titleShort: string; format: CitationFormat;
+  /** The parent's id for a dependent style, else "". */
+  parent: string; parentTitle: string;
+  /** The default locale, or "". */
+  locale: string;
+  issn: string[]; eissn: string[]; fields: string[];
+  /** Size of the style file (the parent's, for a dependent style). */
+  bytes: number;
+}
+export interface LocaleEntry { code: string; nativeName: string; englishName: string; bytes: number }
+export function loadStyleIndex(json: string): { styles: number; locales: number; styleBytes: number; localeBytes: number };
+export function searchStyles(query: string, limit?: number): StyleEntry[];
+export function styleInfo(name: string): StyleEntry | null;
+export function styleLocales(): LocaleEntry[];
+"#;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StyleEntry<'a> {
+    id: &'a str,
+    title: &'a str,
+    title_short: &'a str,
+    format: &'static str,
+    parent: &'a str,
+    parent_title: &'a str,
+    locale: &'a str,
+    issn: &'a [String],
+    eissn: &'a [String],
+    fields: &'a [String],
+    bytes: u64,
+}
+
+fn style_entry<'a>(
+    ix: &'a crate::styles::Index,
+    s: &'a crate::styles::StyleInfo,
+) -> StyleEntry<'a> {
+    let parent = (!s.parent.is_empty()).then(|| ix.get(&s.parent)).flatten();
+    StyleEntry {
+        id: &s.id,
+        title: &s.title,
+        title_short: &s.title_short,
+        format: s.format.as_str(),
+        parent: &s.parent,
+        parent_title: parent.map_or("", |p| p.title.as_str()),
+        locale: &s.default_locale,
+        issn: &s.issn,
+        eissn: &s.eissn,
+        fields: &s.fields,
+        bytes: parent.map_or(s.bytes, |p| p.bytes),
+    }
+}
+
+fn current_index() -> Result<std::sync::Arc<crate::styles::Index>, JsValue> {
+    crate::styles::current().ok_or_else(|| {
+        let e = Error::new("no style index is loaded (call loadStyleIndex with styles/index.json)");
+        let _ = js_sys::Reflect::set(&e, &"code".into(), &"needs-index".into());
+        e.into()
+    })
+}
+
+/// `loadStyleIndex(json)`: the style index (`styles/index.json`) that names,
+/// searches and dependent styles resolve against.
+#[wasm_bindgen(js_name = loadStyleIndex, skip_typescript)]
+pub fn load_style_index(json: &str) -> Result<JsValue, JsValue> {
+    let ix = crate::styles::Index::from_json(json).map_err(|e| Error::new(&e.to_string()))?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Loaded {
+        styles: usize,
+        locales: usize,
+        style_bytes: u64,
+        locale_bytes: u64,
+    }
+    let (style_bytes, locale_bytes) = ix.total_bytes();
+    let out = Loaded {
+        styles: ix.styles().len(),
+        locales: ix.locales().len(),
+        style_bytes,
+        locale_bytes,
+    };
+    crate::styles::set_index(ix);
+    to_js(&out)
+}
+
+/// `searchStyles(query, limit = 50)`: the best matches, best first (see `Index::search`).
+#[wasm_bindgen(js_name = searchStyles, skip_typescript)]
+pub fn search_styles(query: &str, limit: Option<u32>) -> Result<JsValue, JsValue> {
+    let ix = current_index()?;
+    let hits = ix.search(query, limit.unwrap_or(50) as usize);
+    let v: Vec<StyleEntry> = hits.into_iter().map(|s| style_entry(&ix, s)).collect();
+    to_js(&v)
+}
+
+/// `styleInfo(name)`: one style by id or short name, or `null`.
+#[wasm_bindgen(js_name = styleInfo, skip_typescript)]
+pub fn style_info(name: &str) -> Result<JsValue, JsValue> {
+    let ix = current_index()?;
+    match ix.get(name) {
+        Some(s) => to_js(&style_entry(&ix, s)),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// `styleLocales()`: every locale of the index.
+#[wasm_bindgen(js_name = styleLocales, skip_typescript)]
+pub fn style_locales() -> Result<JsValue, JsValue> {
+    let ix = current_index()?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct L<'a> {
+        code: &'a str,
+        native_name: &'a str,
+        english_name: &'a str,
+        bytes: u64,
+    }
+    let v: Vec<L> = ix
+        .locales()
+        .iter()
+        .map(|l| L {
+            code: &l.code,
+            native_name: &l.native_name,
+            english_name: &l.english_name,
+            bytes: l.bytes,
+        })
+        .collect();
+    to_js(&v)
+}
+
 #[cfg(feature = "cite")]
 mod cite_bindings {
     use super::*;
@@ -224,8 +413,15 @@ mod cite_bindings {
 export interface FormatOptions { style?: string; styleXml?: string; locale?: string; keys?: KeyForm }
 export interface FormattedEntry { id: string; text: string; html: string; citation: string }
 export interface FormatResult { entries: FormattedEntry[]; diagnostics: Diagnostic[] }
-export interface StyleInfo { name: string; title: string }
+export interface StyleInfo { name: string; id: string; title: string }
+export interface AddedStyle { id: string; title: string; parent: string | null; defaultLocale: string | null }
+/** Errors of format, prepareStyle, addStyle and addLocale carry `code` ('unknown-style', 'needs-style',
+ *  'needs-locale', 'needs-index', 'unknown-locale', 'bad-style', 'bad-locale', 'bad-item', 'engine-failed'),
+ *  `id` (needs-style), `locale` (needs-locale) and `suggestions` (unknown-style). */
 export function format(input: Uint8Array | string, options?: FormatOptions): FormatResult;
+export function prepareStyle(options?: { style?: string; styleXml?: string; locale?: string }): { id: string; title: string; locale: string };
+export function addStyle(xml: string): AddedStyle;
+export function addLocale(xml: string): string;
 export function styles(): StyleInfo[];
 "#;
 
@@ -258,6 +454,36 @@ export function styles(): StyleInfo[];
         static USER_STYLE: RefCell<Option<(String, std::rc::Rc<Style>)>> = const { RefCell::new(None) };
     }
 
+    /// A JS `Error` with the message and, as properties, what code needs to act on it.
+    fn js_error(e: &cite::CiteError) -> JsValue {
+        let err = Error::new(&e.to_string());
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), &v);
+        };
+        set("code", e.kind().code().into());
+        match e.kind() {
+            cite::CiteErrorKind::NeedsStyle { id } => set("id", id.as_str().into()),
+            cite::CiteErrorKind::NeedsLocale { code } => set("locale", code.as_str().into()),
+            cite::CiteErrorKind::UnknownStyle { suggestions } => {
+                let arr = js_sys::Array::new();
+                for s in suggestions {
+                    arr.push(&s.as_str().into());
+                }
+                set("suggestions", arr.into());
+            }
+            _ => {}
+        }
+        err.into()
+    }
+
+    fn parse_opts(options: JsValue) -> Result<FormatOpts, JsValue> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(FormatOpts::default());
+        }
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| Error::new(&format!("bad options: {e}")).into())
+    }
+
     fn style_for(o: &FormatOpts) -> Result<std::rc::Rc<Style>, JsValue> {
         if let Some(xml) = o.style_xml.as_deref().filter(|x| !x.trim().is_empty()) {
             let hit = USER_STYLE.with(|c| {
@@ -269,33 +495,26 @@ export function styles(): StyleInfo[];
             if let Some(s) = hit {
                 return Ok(s);
             }
-            let style =
-                std::rc::Rc::new(Style::from_xml(xml).map_err(|e| Error::new(&e.to_string()))?);
+            let style = std::rc::Rc::new(Style::from_xml(xml).map_err(|e| js_error(&e))?);
             USER_STYLE.with(|c| *c.borrow_mut() = Some((xml.to_string(), style.clone())));
             return Ok(style);
         }
         let name = o.style.as_deref().unwrap_or("apa");
-        Style::bundled(name)
+        Style::named(name)
             .map(std::rc::Rc::new)
-            .map_err(|e| Error::new(&e.to_string()).into())
+            .map_err(|e| js_error(&e))
     }
 
     /// `format(input, {style, styleXml, locale}) → {entries, diagnostics}`; throws an
-    /// `Error` with the message for a bad style.
+    /// `Error` with the message (and `code`) for a bad or missing style or locale.
     #[wasm_bindgen(skip_typescript)]
     pub fn format(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let keys = key_style(&options)?;
-        let o: FormatOpts = if options.is_undefined() || options.is_null() {
-            FormatOpts::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| Error::new(&format!("bad options: {e}")))?
-        };
+        let o = parse_opts(options)?;
         let style = style_for(&o)?;
         let p = read_input(&input)?;
         let items = crate::csl_json::items_with(&p.references, keys);
-        let entries =
-            cite::format(&items, &style, &o.locale).map_err(|e| Error::new(&e.to_string()))?;
+        let entries = cite::format(&items, &style, &o.locale).map_err(|e| js_error(&e))?;
         to_js(&FormatOut {
             entries: entries
                 .iter()
@@ -310,18 +529,68 @@ export function styles(): StyleInfo[];
         })
     }
 
-    /// `styles() → [{name, title}]`: the bundled styles.
+    /// `prepareStyle({style, styleXml, locale}) → {id, title, locale}`: makes sure the
+    /// style and locale can format, by formatting nothing. Throws what `format` would
+    /// (`needs-style`, `needs-locale`, `needs-index` name what to add first).
+    #[wasm_bindgen(js_name = prepareStyle, skip_typescript)]
+    pub fn prepare_style(options: JsValue) -> Result<JsValue, JsValue> {
+        let o = parse_opts(options)?;
+        let style = style_for(&o)?;
+        let locale = cite::resolved_locale(&style, &o.locale).map_err(|e| js_error(&e))?;
+        #[derive(Serialize)]
+        struct Prepared<'a> {
+            id: &'a str,
+            title: &'a str,
+            locale: String,
+        }
+        to_js(&Prepared {
+            id: style.id(),
+            title: style.title(),
+            locale,
+        })
+    }
+
+    /// `addStyle(xml) → {id, title, parent, defaultLocale}`: a style that `format`
+    /// then finds by its id.
+    #[wasm_bindgen(js_name = addStyle, skip_typescript)]
+    pub fn add_style(xml: &str) -> Result<JsValue, JsValue> {
+        let a = cite::add_style(xml).map_err(|e| js_error(&e))?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out<'a> {
+            id: &'a str,
+            title: &'a str,
+            parent: Option<&'a str>,
+            default_locale: Option<&'a str>,
+        }
+        to_js(&Out {
+            id: &a.id,
+            title: &a.title,
+            parent: a.parent.as_deref(),
+            default_locale: a.default_locale.as_deref(),
+        })
+    }
+
+    /// `addLocale(xml) → code`: a locale that `format` then uses.
+    #[wasm_bindgen(js_name = addLocale, skip_typescript)]
+    pub fn add_locale(xml: &str) -> Result<String, JsValue> {
+        cite::add_locale(xml).map_err(|e| js_error(&e))
+    }
+
+    /// `styles() → [{name, id, title}]`: the styles built into this module.
     #[wasm_bindgen(skip_typescript)]
     pub fn styles() -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         struct S {
             name: &'static str,
+            id: &'static str,
             title: &'static str,
         }
         let v: Vec<S> = cite::bundled_styles()
             .iter()
             .map(|b| S {
                 name: b.name,
+                id: b.id,
                 title: b.title,
             })
             .collect();

@@ -15,8 +15,10 @@ fn assert_has(text: &str, part: &str) {
     assert!(text.contains(part), "{part:?} not in: {text}");
 }
 
+/// One item in a style named as `citris format --style` takes it (a built-in
+/// style, or any style of the CSL repository through the style pack).
 fn one(style: &str, item: Value) -> Entry {
-    let style = Style::bundled(style).unwrap();
+    let style = Style::named(style).unwrap();
     let mut entries = format(&[item], &style, "en-US").unwrap();
     assert_eq!(entries.len(), 1);
     entries.remove(0)
@@ -202,9 +204,11 @@ fn unknown_style_and_locale_are_clear_errors() {
         "{err}"
     );
     let apa = Style::bundled("apa").unwrap();
-    let err = format(&[seed()], &apa, "xx-YY").unwrap_err().to_string();
+    let err = format(&[seed()], &apa, "xx-YY").unwrap_err();
+    assert_eq!(err.kind(), &citris::cite::CiteErrorKind::UnknownLocale);
+    let err = err.to_string();
     assert!(
-        err.contains("locale 'xx-YY' is not bundled") && err.contains("en-GB"),
+        err.contains("locale 'xx-YY' is not available") && err.contains("en-GB"),
         "{err}"
     );
     // Language-only codes and underscores resolve to a bundled locale.
@@ -355,11 +359,25 @@ fn dependent_styles_resolve_to_a_bundled_parent() {
         "(Rezaei et al., 2021)"
     );
 
-    let err = Style::from_xml(&dependent("http://www.zotero.org/styles/elsevier-harvard"))
-        .unwrap_err()
-        .to_string();
+    // Any parent of the CSL repository (through the style pack).
+    let style =
+        Style::from_xml(&dependent("http://www.zotero.org/styles/elsevier-harvard")).unwrap();
+    assert_eq!(style.title(), "Some Journal");
+    assert_eq!(style.default_locale(), Some("de-DE"));
+    assert_has(
+        &format(&[seed()], &style, "en-US").unwrap()[0].text,
+        "Rezaei, R., ",
+    );
+
+    let err =
+        Style::from_xml(&dependent("http://www.zotero.org/styles/no-such-parent")).unwrap_err();
     assert!(
-        err.contains("http://www.zotero.org/styles/elsevier-harvard"),
+        matches!(err.kind(), citris::cite::CiteErrorKind::UnknownStyle { .. }),
+        "{err:?}"
+    );
+    let err = err.to_string();
+    assert!(
+        err.contains("http://www.zotero.org/styles/no-such-parent"),
         "{err}"
     );
     assert!(err.contains("dependent style"), "{err}");
@@ -390,7 +408,7 @@ fn author_date_disambiguation_and_order() {
 }
 
 fn cites_by_id(style: &str, items: &[Value]) -> std::collections::HashMap<String, Entry> {
-    let style = Style::bundled(style).unwrap();
+    let style = Style::named(style).unwrap();
     format(items, &style, "en-US")
         .unwrap()
         .into_iter()
@@ -474,7 +492,8 @@ fn chicago_substitutes_the_same_names_and_sorts_titles_without_quotes() {
         json!({"id":"article","type":"article-journal","title":"A article","author":by("Author","Ann"),"container-title":"Journal","issued":{"date-parts":[[2000]]}}),
         json!({"id":"book","type":"book","title":"B book","author":by("Author","Ann"),"issued":{"date-parts":[[2000]]}}),
     ];
-    let style = Style::bundled("chicago-author-date").unwrap();
+    // The 17th edition: CMOS 18 repeats names instead of the 3-em dash.
+    let style = Style::named("chicago-author-date-17th-edition").unwrap();
     let entries = format(&items, &style, "en-US").unwrap();
     let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
     assert_eq!(
@@ -835,7 +854,8 @@ fn date_ranges_render_both_ends() {
         json!({"id":"years","type":"article-journal","title":"B","author":by("Lind","Sven"),"container-title":"J","issued":{"date-parts":[[2019,12],[2020,1]]}}),
         json!({"id":"days","type":"article-journal","title":"D","author":by("Dd","Lee"),"container-title":"J","issued":{"date-parts":[[2016,6,27],[2016,6,30]]}}),
     ];
-    let chicago = cites_by_id("chicago-author-date", &items);
+    // The 17th edition gives the year with a date range in the container.
+    let chicago = cites_by_id("chicago-author-date-17th-edition", &items);
     assert!(
         chicago["months"].text.ends_with("J, June–July 2019."),
         "{}",
@@ -872,7 +892,7 @@ fn seasons_print_where_the_style_prints_months() {
     let apa = one("apa", item.clone());
     assert_has(&apa.text, "(2013)");
     assert!(!apa.text.contains("Summer"), "{}", apa.text);
-    for style in ["mla", "ieee", "chicago-notes"] {
+    for style in ["mla", "ieee", "chicago-notes-bibliography-17th-edition"] {
         let e = one(style, item.clone());
         assert!(e.text.contains("Summer 2013"), "{style}: {}", e.text);
     }
@@ -933,7 +953,7 @@ fn many_formatted() -> Vec<Vec<[String; 5]>> {
             item
         })
         .collect();
-    ["apa", "ieee", "chicago-notes"]
+    ["apa", "ieee", "chicago-notes-bibliography"]
         .iter()
         .map(|s| {
             let entries = format(&items, &Style::bundled(s).unwrap(), "en-US").unwrap();

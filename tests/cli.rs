@@ -626,7 +626,20 @@ fn format_style_errors_are_clear() {
     let seed = fixture("collapsed-paste.ris");
     let o = run(&["format", "--style", "no-such-style", s(&seed)], None);
     assert_eq!(code(&o), 2, "{}", show(&o));
-    assert!(stderr(&o).contains("bundled styles are"), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("unknown style 'no-such-style'"),
+        "{}",
+        show(&o)
+    );
+    // A misspelt id: exit 2 and the nearest ids.
+    let o = run(&["format", "--style", "elsevier-harvad", s(&seed)], None);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(
+        stderr(&o).contains("did you mean elsevier-harvard"),
+        "{}",
+        show(&o)
+    );
+    assert!(stdout(&o).is_empty());
     let dir = TempDir::new("style");
     let bad = dir.file(
         "broken.csl",
@@ -639,24 +652,97 @@ fn format_style_errors_are_clear() {
     assert!(err.contains("error:"), "{err}");
 }
 
+/// `citris styles`: every style of the CSL repository, one a line, id first,
+/// then the format and the title; counts and locales on standard error.
 #[test]
-fn styles_lists_the_bundled_styles() {
+fn styles_lists_every_style_id_first() {
     let o = run(&["styles"], None);
-    assert_eq!(code(&o), 0);
-    for name in [
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 10_844);
+    let ids: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "sorted by id");
+    for id in [
         "apa",
-        "mla",
+        "modern-language-association",
         "chicago-author-date",
-        "chicago-notes",
+        "chicago-notes-bibliography",
         "ieee",
-        "vancouver",
-        "harvard",
+        "nlm-citation-sequence",
+        "harvard-cite-them-right",
         "nature",
-        "ama",
-        "acs",
+        "american-medical-association",
+        "american-chemical-society",
+        "elsevier-harvard",
+        "cancer-gene-therapy",
     ] {
-        assert!(stdout(&o).contains(name), "{name} missing:\n{}", stdout(&o));
+        assert!(ids.contains(&id), "{id} missing");
     }
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("cancer-gene-therapy "))
+        .unwrap();
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cols[1], "numeric");
+    assert_eq!(cols[2..].join(" "), "Cancer Gene Therapy");
+    assert!(stderr(&o).contains("10844 styles"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("pt-BR"), "{}", stderr(&o));
+}
+
+/// `citris styles QUERY` searches titles, ISSNs (with or without the hyphen)
+/// and fields, best first; nothing found is exit 1.
+#[test]
+fn styles_searches_by_title_issn_and_field() {
+    for q in [
+        &["Cancer", "Gene", "Therapy"][..],
+        &["0929-1903"],
+        &["09291903"],
+    ] {
+        let mut args = vec!["styles"];
+        args.extend_from_slice(q);
+        let o = run(&args, None);
+        assert_eq!(code(&o), 0, "{}", show(&o));
+        assert!(
+            stdout(&o).starts_with("cancer-gene-therapy "),
+            "{q:?}: {}",
+            show(&o)
+        );
+    }
+    let o = run(&["styles", "medicine"], None);
+    assert!(stdout(&o).lines().count() > 1000, "{}", show(&o));
+    let o = run(&["styles", "qqqqzzzz"], None);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(stderr(&o).contains("no style matches"), "{}", show(&o));
+}
+
+/// `--style` takes any repository id: a dependent journal style formats with
+/// its parent's rules (the seed's own journal, Cancer Gene Therapy).
+#[test]
+fn format_takes_any_repository_style() {
+    let seed = fixture("collapsed-paste.ris");
+    let o = run(
+        &["format", "--style", "cancer-gene-therapy", s(&seed)],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).starts_with("1 Rezaei R, Esmaeili Gouvarchin Ghaleh H"),
+        "{}",
+        show(&o)
+    );
+    let o = run(&["format", "--style", "elsevier-harvard", s(&seed)], None);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).starts_with("Rezaei, R., "), "{}", show(&o));
+    let o = run(
+        &["format", "--style", "apa", "--locale", "de", s(&seed)],
+        None,
+    );
+    assert!(stdout(&o).contains("Rezaei, R., Esmaeili"), "{}", show(&o));
 }
 
 #[test]

@@ -83,6 +83,9 @@ const COUNTS: &[(&str, usize)] = &[
     ("jabref/RisImporterTestScience.ris", 1),
     ("jabref/RisImporterTestScopus.ris", 1),
     ("jabref/RisImporterTestWithEmptyER.ris", 1),
+    // IEEE Xplore's RIS export, with a lone CR before some records.
+    ("litstudy/example.ris", 25),
+    ("pandoc/7894.ris", 3),
     ("rispy/example_basic.ris", 1),
     ("rispy/example_bom.ris", 1),
     ("rispy/example_custom_list_tags.ris", 1),
@@ -314,4 +317,29 @@ fn jabref_expectations_match_except_where_ours_is_better() {
         "RisImporterTestDoiAndJournalTitle journal:",
     ];
     assert_differences("JabRef", &diffs, &expected);
+}
+
+/// litstudy's facts about a real IEEE Xplore RIS export (`litstudy/
+/// example.expected.json`): 25 records although some lines end in a lone CR,
+/// and the first record's title, year, six keywords, abstract and both authors
+/// (IEEE lists "G. Kalbe" twice; litstudy counts two authors, and so does citris).
+#[test]
+fn litstudy_ieee_export_expectations_match() {
+    let p = citris::parse_bytes(&std::fs::read(corpus().join("litstudy/example.ris")).unwrap());
+    assert_eq!(p.references.len(), 25);
+    let items = citris::csl_json::items(&p.references);
+    let first = &items[0];
+    assert_eq!(
+        first["title"],
+        "The European Approach to the Exascale Challenge"
+    );
+    assert_eq!(first["issued"]["date-parts"][0][0], 2019);
+    let keywords: Vec<&str> = first["keyword"].as_str().unwrap().split(", ").collect();
+    assert_eq!(keywords.len(), 6);
+    assert!(keywords.contains(&"Ecosystems"));
+    assert_eq!(first["abstract"].as_str().unwrap().chars().count(), 990);
+    let authors = first["author"].as_array().unwrap();
+    assert_eq!(authors.len(), 2);
+    assert_eq!(authors[0]["family"], "Kalbe");
+    assert_eq!(authors[0]["given"], "G.");
 }

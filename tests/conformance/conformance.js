@@ -33,7 +33,7 @@ const STYLES = path.join(ROOT, "styles");
 const SHARED = path.resolve(ROOT, "..", "shared", "corpus");
 const LOCALE = "en-US";
 const STYLE_NAMES = [
-  "apa", "mla", "chicago-author-date", "chicago-notes", "ieee",
+  "apa", "mla", "chicago-author-date", "chicago-notes-bibliography", "ieee",
   "vancouver", "harvard", "nature", "ama", "acs",
 ];
 

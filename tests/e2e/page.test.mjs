@@ -89,7 +89,7 @@ describe('the seed paste', () => {
   test('switching the style re-renders', async () => {
     const before = (await refTexts(page))[0];
     const styles = await page.$$eval('#style option', (os) => os.map((o) => o.value));
-    for (const s of ['apa', 'mla', 'chicago-author-date', 'chicago-notes', 'ieee', 'vancouver', 'harvard', 'nature', 'ama', 'acs']) {
+    for (const s of ['apa', 'mla', 'chicago-author-date', 'chicago-notes-bibliography', 'ieee', 'vancouver', 'harvard', 'nature', 'ama', 'acs']) {
       assert.ok(styles.includes(s), `bundled style ${s} in ${styles}`);
     }
     await page.selectOption('#style', 'mla');

@@ -36,6 +36,7 @@ pub use self::elem::{
 };
 #[cfg(feature = "csl-json")]
 pub use self::taxonomy::IndexedItem;
+pub use self::sort::{set_collation, CollationFn};
 use self::taxonomy::{EntryLike, NumberVariableResult, PageVariableResult};
 
 #[cfg(feature = "archive")]
@@ -2444,6 +2445,13 @@ impl WritingContext {
 
         self.save_to_block();
         self.elem_stack.drain(loc.0).for_each(drop);
+    }
+
+    /// Whether the innermost open element has printed nothing at all (citris
+    /// patch 100).
+    fn top_is_empty(&mut self) -> bool {
+        self.save_to_block();
+        self.elem_stack.last().0.iter().all(ElemChild::is_empty)
     }
 
     fn has_content_since(&mut self, loc: &(DisplayLoc, usize)) -> bool {

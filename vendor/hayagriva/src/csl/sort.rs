@@ -5,10 +5,15 @@ use citationberg::{
     DemoteNonDroppingParticle, InheritableNameOptions, LocaleCode, LongShortForm, Sort,
     SortDirection, SortKey,
 };
+#[cfg(feature = "icu-collation")]
 use icu_collator::Collator;
+#[cfg(feature = "icu-collation")]
 use icu_collator::options::{AlternateHandling, CollatorOptions, Strength};
+#[cfg(feature = "icu-collation")]
 use icu_collator::preferences::CollationNumericOrdering;
+#[cfg(feature = "icu-collation")]
 use icu_collator::CollatorPreferences;
+#[cfg(feature = "icu-collation")]
 use icu_locale::Locale as IcuLocale;
 
 use crate::csl::BufWriteFormat;
@@ -21,6 +26,23 @@ trait CollationOrd: Ord {
     fn collation_cmp(&self, other: &Self, locale: LocaleCode) -> Ordering;
 }
 
+/// Compares two sort keys in a locale (a BCP 47 tag such as `en-US`).
+///
+/// CSL 1.0.2, "Sorting": keys are compared with the locale's collation. With
+/// the `icu-collation` feature (on by default) hayagriva does this with ICU4X;
+/// [`set_collation`] replaces it, for example with the host's own collator in a
+/// browser, where ICU4X's data would weigh more than the rest of the engine.
+pub type CollationFn = fn(locale: &str, a: &str, b: &str) -> Ordering;
+
+static COLLATION: std::sync::RwLock<Option<CollationFn>> = std::sync::RwLock::new(None);
+
+/// Sets the comparison that sorting uses, for every thread (`None`: the default,
+/// ICU4X with the `icu-collation` feature, else plain code point order).
+pub fn set_collation(f: Option<CollationFn>) {
+    *COLLATION.write().unwrap_or_else(|e| e.into_inner()) = f;
+}
+
+#[cfg(feature = "icu-collation")]
 thread_local! {
     /// Collators by locale: building one is far dearer than a comparison.
     static COLLATORS: std::cell::RefCell<Vec<(String, Option<icu_collator::CollatorBorrowed<'static>>)>> =
@@ -29,34 +51,48 @@ thread_local! {
 
 impl CollationOrd for str {
     fn collation_cmp(&self, other: &Self, locale: LocaleCode) -> Ordering {
-        COLLATORS.with(|c| {
-            let mut c = c.borrow_mut();
-            let i = match c.iter().position(|(l, _)| *l == locale.0) {
-                Some(i) => i,
-                None => {
-                    // citris patch 13: compare as citeproc-js does
-                    // (`getSortCompare`: `sensitivity: "base"`,
-                    // `ignorePunctuation: true`, `numeric: true`), so
-                    // `Date shape 5` sorts before `Date shape 10` and
-                    // punctuation and case do not decide the order.
-                    let collator = locale.0.parse::<IcuLocale>().ok().map(|l| {
-                        let mut options = CollatorOptions::default();
-                        options.strength = Some(Strength::Primary);
-                        options.alternate_handling = Some(AlternateHandling::Shifted);
-                        let mut prefs = CollatorPreferences::from(l);
-                        prefs.numeric_ordering = Some(CollationNumericOrdering::True);
-                        Collator::try_new(prefs, options).unwrap()
-                    });
-                    c.push((locale.0.clone(), collator));
-                    c.len() - 1
-                }
-            };
-            match &c[i].1 {
-                Some(collator) => collator.compare(self, other),
-                None => self.cmp(other),
-            }
-        })
+        let custom = *COLLATION.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = custom {
+            return f(&locale.0, self, other);
+        }
+        icu_cmp(self, other, &locale)
     }
+}
+
+#[cfg(not(feature = "icu-collation"))]
+fn icu_cmp(a: &str, b: &str, _locale: &LocaleCode) -> Ordering {
+    a.cmp(b)
+}
+
+#[cfg(feature = "icu-collation")]
+fn icu_cmp(a: &str, b: &str, locale: &LocaleCode) -> Ordering {
+    COLLATORS.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = match c.iter().position(|(l, _)| *l == locale.0) {
+            Some(i) => i,
+            None => {
+                // citris patch 13: compare as citeproc-js does
+                // (`getSortCompare`: `sensitivity: "base"`,
+                // `ignorePunctuation: true`, `numeric: true`), so
+                // `Date shape 5` sorts before `Date shape 10` and
+                // punctuation and case do not decide the order.
+                let collator = locale.0.parse::<IcuLocale>().ok().map(|l| {
+                    let mut options = CollatorOptions::default();
+                    options.strength = Some(Strength::Primary);
+                    options.alternate_handling = Some(AlternateHandling::Shifted);
+                    let mut prefs = CollatorPreferences::from(l);
+                    prefs.numeric_ordering = Some(CollationNumericOrdering::True);
+                    Collator::try_new(prefs, options).unwrap()
+                });
+                c.push((locale.0.clone(), collator));
+                c.len() - 1
+            }
+        };
+        match &c[i].1 {
+            Some(collator) => collator.compare(a, b),
+            None => a.cmp(b),
+        }
+    })
 }
 
 impl<T: CollationOrd> CollationOrd for Option<T> {
@@ -303,5 +339,24 @@ impl StyleContext<'_> {
                 cur = next;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod collation_tests {
+    use super::*;
+
+    fn reversed(_locale: &str, a: &str, b: &str) -> Ordering {
+        b.cmp(a)
+    }
+
+    #[test]
+    fn set_collation_replaces_the_comparison() {
+        let en = LocaleCode("en-US".into());
+        assert_eq!("a".collation_cmp("b", en.clone()), Ordering::Less);
+        set_collation(Some(reversed));
+        assert_eq!("a".collation_cmp("b", en.clone()), Ordering::Greater);
+        set_collation(None);
+        assert_eq!("a".collation_cmp("b", en), Ordering::Less);
     }
 }

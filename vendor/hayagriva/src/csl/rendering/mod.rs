@@ -1175,7 +1175,6 @@ fn render_with_delimiter<T: EntryLike>(
     let delimiter = ctx.writing.delimiters.last().clone();
 
     let mut first = true;
-    let mut loc = None;
 
     for child in children {
         // Do not render the child if it will not print anything.
@@ -1183,25 +1182,35 @@ fn render_with_delimiter<T: EntryLike>(
             continue;
         }
 
-        if !first && let Some(delim) = &delimiter {
-            let prev_loc = std::mem::take(&mut loc);
-
-            if let Some(prev_loc) = prev_loc {
-                ctx.commit_elem(prev_loc, None, None);
+        // citris patch 100: the delimiter goes between children that printed
+        // something (CSL 1.0.2, "Group": delimiters separate the rendered
+        // child elements; citeproc-js joins the non-empty outputs).
+        // `will_have_info` only says that a child's variables are set: a
+        // `<date>` that prints the month of a year-only date prints nothing,
+        // and the delimiter before it was left dangling (`7 : 1–2`).
+        let delim_loc = match (&delimiter, first) {
+            (Some(delim), false) => {
+                let loc = ctx.push_elem(citationberg::Formatting::default());
+                ctx.push_str(delim);
+                Some(loc)
             }
-
-            loc = Some(ctx.push_elem(citationberg::Formatting::default()));
-            ctx.push_str(delim);
-        }
-        first = false;
+            _ => None,
+        };
 
         let pos = ctx.push_elem(citationberg::Formatting::default());
         child.render(ctx);
+        if ctx.writing.top_is_empty() {
+            ctx.discard_elem(pos);
+            if let Some(loc) = delim_loc {
+                ctx.discard_elem(loc);
+            }
+            continue;
+        }
         ctx.commit_elem(pos, None, None);
-    }
-
-    if let Some(loc) = loc {
-        ctx.commit_elem(loc, None, None);
+        if let Some(loc) = delim_loc {
+            ctx.commit_elem(loc, None, None);
+        }
+        first = false;
     }
 }
 
