@@ -133,15 +133,18 @@ write_manifest() {
   (
     cd www
     # The styles and locales are cached when used (sw.js), not on install: only
-    # their index is part of the page.
+    # their index is part of the page. pkg/lite is for JS users, not the page.
     files="$(find . -type f \
       ! -name sw.js ! -name '*.d.ts' ! -name '.gitignore' ! -name 'asset-manifest.json' ! -name sw-assets.js \
       ! -name package.json ! -name README.md ! -name '*.map' ! -name '.stamp' \
-      ! -path './styles/*.csl' ! -path './styles/locales/*' \
+      ! -path './styles/*.csl' ! -path './styles/locales/*' ! -path './pkg/lite/*' \
       | sed 's|^\./||' | LC_ALL=C sort)"
     version="$(cat $files sw.js | sha256sum | cut -c1-16)"
+    # The styles' own cache is named by the style index alone: it outlives new
+    # builds of the page.
+    styles="$( (cat styles/index.json 2>/dev/null || echo none) | sha256sum | cut -c1-16)"
     {
-      printf '{\n  "version": "%s",\n  "files": [\n' "$version"
+      printf '{\n  "version": "%s",\n  "styles": "%s",\n  "files": [\n' "$version" "$styles"
       printf '%s\n' "$files" | sed 's/.*/    "&",/' | sed '$ s/,$//'
       printf '  ]\n}\n'
     } > pkg/asset-manifest.json
@@ -189,7 +192,7 @@ build_wasm() {
   rm -rf www/pkg
   # The whole core (parser, writers and the CSL formatter with APA and en-US built in;
   # the page fetches other styles and locales from www/styles).
-  wasm_pack_build www/pkg --no-default-features --features cite,bundled-styles
+  wasm_pack_build www/pkg --no-default-features --features cite
   # Without the formatter: small, so that the page converts while the formatter loads.
   # Optional: if it does not build (a binding not behind the feature), the page uses www/pkg alone.
   if grep -q '^cite *=' Cargo.toml; then

@@ -1111,25 +1111,37 @@ fn locale_set(asked: &str, explicit: bool) -> Result<(String, Arc<Vec<Locale>>),
         return Ok(hit.clone());
     }
     let dialect = LocaleCode(asked.clone()).fallback().map(|c| c.0);
-    let file = locale_file_code(&asked).or_else(|| dialect.as_deref().and_then(locale_file_code));
-    let code = match file {
-        Some(f) => f,
-        None => {
-            // Known to the index but not loaded here: the page fetches it.
-            if let Some(l) = index().as_deref().and_then(|ix| ix.locale(&asked).cloned()) {
-                return Err(needs_locale(&l.code));
-            }
-            if explicit {
-                return Err(CiteError::new(
-                    CiteErrorKind::UnknownLocale,
-                    format!(
-                        "locale '{asked}' is not available; available: {}",
-                        available_locales().join(", ")
-                    ),
-                ));
-            }
-            "en-US".to_string()
-        }
+    let index = index();
+    // Known to the index but not loaded here (the page fetches it): asked for
+    // before falling back, so that en-GB is not formatted with en-US terms.
+    let needed = |code: &str| {
+        index
+            .as_deref()
+            .and_then(|ix| {
+                ix.locales()
+                    .iter()
+                    .find(|l| l.code.eq_ignore_ascii_case(code))
+            })
+            .map(|l| needs_locale(&l.code))
+    };
+    let code = if let Some(f) = locale_file_code(&asked) {
+        f
+    } else if let Some(e) = needed(&asked) {
+        return Err(e);
+    } else if let Some(f) = dialect.as_deref().and_then(locale_file_code) {
+        f
+    } else if let Some(e) = dialect.as_deref().and_then(needed) {
+        return Err(e);
+    } else if explicit {
+        return Err(CiteError::new(
+            CiteErrorKind::UnknownLocale,
+            format!(
+                "locale '{asked}' is not available; available: {}",
+                available_locales().join(", ")
+            ),
+        ));
+    } else {
+        "en-US".to_string()
     };
     let mut set = vec![parsed_locale(&code)?];
     if code != "en-US" {

@@ -127,12 +127,15 @@ impl std::error::Error for IndexError {}
 struct Keys {
     title: String,
     short: String,
-    /// The id with its hyphens as spaces (`elsevier harvard`).
-    id_words: String,
     /// ISSNs without hyphens, upper case `X`.
     issns: Vec<String>,
     /// Field bits, as in the file.
     fields: u64,
+    /// The title's length in characters (shorter titles rank first).
+    title_len: usize,
+    /// Every word of the title, short title and id (its hyphens as spaces),
+    /// each after a space: a query word starts a word where ` word` occurs.
+    words: String,
 }
 
 /// Every style and locale, with what search needs.
@@ -249,10 +252,12 @@ impl Index {
                         bits |= 1 << i;
                     }
                 }
+                let (title, short, id_words) = (fold(&s.title), fold(&s.title_short), fold(&s.id));
                 Keys {
-                    title: fold(&s.title),
-                    short: fold(&s.title_short),
-                    id_words: fold(&s.id),
+                    title_len: s.title.chars().count(),
+                    words: format!(" {title} {short} {id_words}"),
+                    title,
+                    short,
                     issns: s.issn.iter().chain(&s.eissn).map(|i| issn_key(i)).collect(),
                     fields: bits,
                 }
@@ -344,6 +349,25 @@ impl Index {
         find(dialect)
     }
 
+    /// Every file the page serves for the index, relative to `styles/`, with its
+    /// size: each independent style (`ID.csl`), then each locale
+    /// (`locales/locales-CODE.xml`). What "keep every style for offline use"
+    /// fetches.
+    pub fn files(&self) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> = self
+            .styles
+            .iter()
+            .filter(|s| !s.is_dependent())
+            .map(|s| (format!("{}.csl", s.id), s.bytes))
+            .collect();
+        out.extend(
+            self.locales
+                .iter()
+                .map(|l| (format!("locales/locales-{}.xml", l.code), l.bytes)),
+        );
+        out
+    }
+
     /// The names of fields (`medicine`) that styles have.
     pub fn fields(&self) -> &[String] {
         &self.fields
@@ -359,9 +383,16 @@ impl Index {
     /// styles, then shorter titles, then alphabetical. Case and accents are
     /// ignored. An empty query gives the common styles.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&StyleInfo> {
+        self.search_with_total(query, limit).0
+    }
+
+    /// [`Index::search`], and how many styles match in all.
+    pub fn search_with_total(&self, query: &str, limit: usize) -> (Vec<&StyleInfo>, usize) {
         let q = fold(query);
         if q.is_empty() {
-            return self.common().take(limit).collect();
+            let common: Vec<&StyleInfo> = self.common().collect();
+            let total = common.len();
+            return (common.into_iter().take(limit).collect(), total);
         }
         let words: Vec<&str> = q.split(' ').collect();
         let issn = issn_key(query.trim());
@@ -383,7 +414,13 @@ impl Index {
             })
             .collect();
         let id_query = q.replace(' ', "-");
-        let mut hits: Vec<(u8, usize)> = Vec::new();
+        // ` word` found in `Keys::words` (SIMD substring search, built once a query).
+        let spaced: Vec<String> = words.iter().map(|w| format!(" {w}")).collect();
+        let finders: Vec<memchr::memmem::Finder<'_>> = spaced
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect();
+        let mut hits: Vec<(u8, usize)> = Vec::with_capacity(256);
         for (i, k) in self.keys.iter().enumerate() {
             let s = &self.styles[i];
             let rank = if (is_issn && k.issns.contains(&issn))
@@ -401,11 +438,8 @@ impl Index {
             } else {
                 let mut all_words = true;
                 let mut any_field = false;
-                for (w, bits) in words.iter().zip(&field_bits) {
-                    if has_word_prefix(&k.title, w)
-                        || has_word_prefix(&k.short, w)
-                        || has_word_prefix(&k.id_words, w)
-                    {
+                for (finder, bits) in finders.iter().zip(&field_bits) {
+                    if finder.find(k.words.as_bytes()).is_some() {
                         continue;
                     }
                     if k.fields & bits != 0 {
@@ -426,23 +460,32 @@ impl Index {
             };
             hits.push((rank, i));
         }
-        let common: Vec<usize> = self
-            .common
-            .iter()
-            .filter_map(|id| self.styles.binary_search_by(|s| s.id.as_str().cmp(id)).ok())
+        // Sort keys computed once per hit (a title's length in characters is
+        // not free, and a short query matches thousands of styles); only the
+        // best `limit` are sorted in full.
+        let total = hits.len();
+        let mut keyed: Vec<(u8, bool, usize, usize)> = hits
+            .into_iter()
+            .map(|(rank, i)| {
+                let not_common = !self.common.iter().any(|c| *c == self.styles[i].id);
+                (rank, not_common, self.keys[i].title_len, i)
+            })
             .collect();
-        hits.sort_by(|a, b| {
-            let (sa, sb) = (&self.styles[a.1], &self.styles[b.1]);
-            a.0.cmp(&b.0)
-                .then_with(|| common.contains(&b.1).cmp(&common.contains(&a.1)))
-                .then_with(|| sa.title.chars().count().cmp(&sb.title.chars().count()))
-                .then_with(|| self.keys[a.1].title.cmp(&self.keys[b.1].title))
-                .then_with(|| sa.id.cmp(&sb.id))
-        });
-        hits.into_iter()
-            .take(limit)
-            .map(|(_, i)| &self.styles[i])
-            .collect()
+        let order = |a: &(u8, bool, usize, usize), b: &(u8, bool, usize, usize)| {
+            (a.0, a.1, a.2)
+                .cmp(&(b.0, b.1, b.2))
+                .then_with(|| self.keys[a.3].title.cmp(&self.keys[b.3].title))
+                .then_with(|| self.styles[a.3].id.cmp(&self.styles[b.3].id))
+        };
+        if limit < keyed.len() {
+            keyed.select_nth_unstable_by(limit, order);
+            keyed.truncate(limit);
+        }
+        keyed.sort_unstable_by(order);
+        (
+            keyed.into_iter().map(|k| &self.styles[k.3]).collect(),
+            total,
+        )
     }
 
     /// The styles nearest to a name that is not in the index, for "did you mean":
@@ -516,23 +559,6 @@ fn issn_key(s: &str) -> String {
         .filter(|c| !matches!(c, '-' | ' ' | '\u{2010}'..='\u{2013}'))
         .map(|c| c.to_ascii_uppercase())
         .collect()
-}
-
-/// Whether some word of `text` (words separated by one space) starts with `word`.
-fn has_word_prefix(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return true;
-    }
-    let mut rest = text;
-    loop {
-        if rest.starts_with(word) {
-            return true;
-        }
-        match rest.find(' ') {
-            Some(i) => rest = &rest[i + 1..],
-            None => return false,
-        }
-    }
 }
 
 /// Lower case, accents off the common Latin letters, `&` as `and`, every run of

@@ -285,7 +285,10 @@ export interface StyleEntry {
 }
 export interface LocaleEntry { code: string; nativeName: string; englishName: string; bytes: number }
 export function loadStyleIndex(json: string): { styles: number; locales: number; styleBytes: number; localeBytes: number };
-export function searchStyles(query: string, limit?: number): StyleEntry[];
+/** The best matches, best first, at most `limit` (default 50), and how many match in all. */
+export function searchStyles(query: string, limit?: number): { results: StyleEntry[]; total: number };
+/** Every file of styles/ the index names (independent styles, locales), with its size. */
+export function styleFiles(): { path: string; bytes: number }[];
 export function styleInfo(name: string): StyleEntry | null;
 export function styleLocales(): LocaleEntry[];
 "#;
@@ -358,12 +361,37 @@ pub fn load_style_index(json: &str) -> Result<JsValue, JsValue> {
     to_js(&out)
 }
 
-/// `searchStyles(query, limit = 50)`: the best matches, best first (see `Index::search`).
+/// `searchStyles(query, limit = 50) → {results, total}`: the best matches, best
+/// first (see `Index::search`), and the number of matches.
 #[wasm_bindgen(js_name = searchStyles, skip_typescript)]
 pub fn search_styles(query: &str, limit: Option<u32>) -> Result<JsValue, JsValue> {
     let ix = current_index()?;
-    let hits = ix.search(query, limit.unwrap_or(50) as usize);
-    let v: Vec<StyleEntry> = hits.into_iter().map(|s| style_entry(&ix, s)).collect();
+    let (hits, total) = ix.search_with_total(query, limit.unwrap_or(50) as usize);
+    #[derive(Serialize)]
+    struct Found<'a> {
+        results: Vec<StyleEntry<'a>>,
+        total: usize,
+    }
+    to_js(&Found {
+        total,
+        results: hits.into_iter().map(|s| style_entry(&ix, s)).collect(),
+    })
+}
+
+/// `styleFiles() → [{path, bytes}]`: what the page fetches to keep every style.
+#[wasm_bindgen(js_name = styleFiles, skip_typescript)]
+pub fn style_files() -> Result<JsValue, JsValue> {
+    let ix = current_index()?;
+    #[derive(Serialize)]
+    struct F {
+        path: String,
+        bytes: u64,
+    }
+    let v: Vec<F> = ix
+        .files()
+        .into_iter()
+        .map(|(path, bytes)| F { path, bytes })
+        .collect();
     to_js(&v)
 }
 

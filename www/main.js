@@ -6,6 +6,10 @@
 // rebuilt from an allow-list of elements (see appendSafeHtml), so that no
 // attribute, script or non-http(s) link can come through.
 
+import { StylePicker, rememberStyle } from './picker.js';
+import { StyleSearch } from './style-search.js';
+import { setupOffline } from './offline.js';
+
 const $ = (id) => document.getElementById(id);
 
 const BIG_BYTES = 2 * 1024 * 1024; // files above this (in total) are streamed, not shown in the text box
@@ -126,8 +130,11 @@ class Engine {
 
 // ---------------------------------------------------------------- state
 
+/** The default style, built into the formatter. */
+const DEFAULT_STYLE = { id: 'apa', title: 'APA Style 7th edition', format: 'author-date', parent: '' };
+
 const state = {
-  styles: [],
+  builtIn: [], // styles built into the formatter module ({name, id, title})
   formats: {},
   tab: 'refs',
   mode: 'text', // 'text' | 'big'
@@ -138,13 +145,15 @@ const state = {
   fileNotes: [], // diagnostics about dropped files that are not in the text box
   files: [], // [{name, encoding, count, bad}]
   custom: null, // {xml, name}
-  styleValue: 'apa',
+  style: DEFAULT_STYLE, // the style in use: an entry of the style index, or {id: 'custom', title}
   big: null, // {files, total, running, job}
 };
 
 const els = {
   input: $('input'), dropzone: $('dropzone'), files: $('files'), filelist: $('filelist'),
-  style: $('style'), cslfile: $('cslfile'), styleError: $('style-error'), locale: $('locale'), keys: $('keys'), latex: $('latex'),
+  style: $('style'), styleList: $('style-list'), styleStatus: $('style-status'),
+  cslfile: $('cslfile'), styleError: $('style-error'), locale: $('locale'), keys: $('keys'), latex: $('latex'),
+  offlineAll: $('offline-all'), offlineCancel: $('offline-cancel'), offlineStatus: $('offline-status'), offlineProgress: $('offline-progress'),
   diagnostics: $('diagnostics'), diagCount: $('diag-count'), diagEmpty: $('diag-empty'), notice: $('notice'),
   refs: $('refs'), refsEmpty: $('refs-empty'), more: $('more'), formatError: $('format-error'),
   code: $('code-text'), codeNote: $('code-note'), panelRefs: $('panel-refs'), panelCode: $('panel-code'),
@@ -203,8 +212,8 @@ function toast(msg) {
 
 function options() {
   const o = { locale: els.locale.value, keys: els.keys.value, latexAccents: els.latex.checked };
-  if (state.styleValue === 'custom' && state.custom) o.styleXml = state.custom.xml;
-  else o.style = state.styleValue || 'apa';
+  if (state.style.id === 'custom' && state.custom) o.styleXml = state.custom.xml;
+  else o.style = state.style.id || 'apa';
   return o;
 }
 
@@ -308,10 +317,9 @@ function clipboardHtml(nodes) {
 async function initEngine(reason = '') {
   try {
     const info = await engine.call('init');
-    state.styles = info.styles || [];
+    state.builtIn = info.styles || [];
     state.formats = {};
     for (const f of info.formats || []) state.formats[f.name] = f;
-    fillStyles();
     // Options the core does not support are not offered.
     const features = info.features || {};
     els.keys.closest('.field').hidden = !features.keys;
@@ -327,16 +335,101 @@ async function initEngine(reason = '') {
   }
 }
 
-function fillStyles() {
-  const prev = state.styleValue;
-  els.style.replaceChildren();
-  const list = state.styles.length ? state.styles : [{ name: 'apa', title: 'APA' }];
-  for (const s of list) els.style.append(el('option', { value: s.name, text: s.title || s.name }));
-  if (state.custom) els.style.append(el('option', { value: 'custom', text: `Custom: ${state.custom.name}` }));
-  const names = new Set([...list.map((s) => s.name), state.custom ? 'custom' : null]);
-  state.styleValue = names.has(prev) ? prev : (names.has('apa') ? 'apa' : list[0].name);
-  els.style.value = state.styleValue;
+// ---------------------------------------------------------------- styles
+
+const search = new StyleSearch();
+
+const picker = new StylePicker({
+  input: els.style,
+  list: els.styleList,
+  status: els.styleStatus,
+  search: (q) => search.search(q, 50),
+  // Without the index (not built, or never loaded and now offline): the built-in styles.
+  fallback: () => (state.builtIn.length ? state.builtIn : [DEFAULT_STYLE]).map((s) => ({ id: s.id, title: s.title, format: s.format || '', parent: '' })),
+  onChoose: (entry) => chooseStyle(entry),
+});
+
+let styleMark = 0;
+
+/**
+ * Switches to `entry` once the worker has fetched and checked it; a style that
+ * cannot be used leaves the previous one in place, with a message naming both.
+ */
+async function chooseStyle(entry) {
+  els.styleError.hidden = true;
+  if (entry.id === state.style.id) { picker.set(state.style); return; }
+  const prev = state.style;
+  const t0 = performance.now();
+  try {
+    const opts = { ...options(), style: entry.id };
+    delete opts.styleXml;
+    const ready = await engine.call('useStyle', { opts }, null, STYLE_TIMEOUT);
+    state.style = { ...entry, title: entry.title || ready.title };
+  } catch (e) {
+    if (e.cancelled && !e.timeout) return;
+    picker.set(prev);
+    showStyleError(`The style “${entry.title || entry.id}” cannot be used: ${e.message}. ${prev.title} is still in use.`);
+    return;
+  }
+  picker.set(state.style);
+  rememberStyle(state.style);
+  writeUrl();
+  styleMark = t0;
+  toast(`Style: ${state.style.title}`);
+  restyle();
 }
+
+/** The style and language go into the address, so that a link opens the page the same way. */
+function writeUrl() {
+  const url = new URL(location.href);
+  if (state.style.id && state.style.id !== 'custom' && state.style.id !== DEFAULT_STYLE.id) url.searchParams.set('style', state.style.id);
+  else url.searchParams.delete('style');
+  if (els.locale.value) url.searchParams.set('lang', els.locale.value);
+  else url.searchParams.delete('lang');
+  if (url.href !== location.href) history.replaceState(null, '', url.href);
+}
+
+/** The style and language of a link (`?style=cancer-gene-therapy&lang=en-GB`). */
+async function readUrl() {
+  const params = new URL(location.href).searchParams;
+  const lang = (params.get('lang') || '').trim();
+  if (lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) {
+    if (![...els.locale.options].some((o) => o.value === lang)) els.locale.append(el('option', { value: lang, text: lang }));
+    els.locale.value = lang;
+  }
+  const id = (params.get('style') || '').trim();
+  if (!id || id === DEFAULT_STYLE.id) return;
+  let entry = { id, title: id, format: '', parent: '' };
+  try { entry = (await search.info(id)) || entry; } catch { /* no index: the worker still finds it by id */ }
+  await chooseStyle(entry);
+}
+
+/** All 63 CSL locales in the language list, once the index is there. */
+async function fillLocales() {
+  let list;
+  try { list = await search.locales(); } catch { return; }
+  const keep = els.locale.value;
+  const opts = [el('option', { value: '', text: 'Style default' })];
+  for (const l of [...list].sort((a, b) => a.englishName.localeCompare(b.englishName))) {
+    const label = l.nativeName && l.nativeName !== l.englishName ? `${l.englishName} · ${l.nativeName}` : l.englishName;
+    opts.push(el('option', { value: l.code, text: `${label} (${l.code})` }));
+  }
+  els.locale.replaceChildren(...opts);
+  els.locale.value = keep;
+  if (els.locale.value !== keep) { els.locale.append(el('option', { value: keep, text: keep })); els.locale.value = keep; }
+}
+
+let searchWarm = false;
+function warmSearch() {
+  if (searchWarm) return;
+  searchWarm = true;
+  search.ready().then(() => { fillLocales(); offline.describe(); }, () => { searchWarm = false; });
+}
+
+const offline = setupOffline({
+  button: els.offlineAll, cancel: els.offlineCancel, status: els.offlineStatus, progress: els.offlineProgress,
+  files: () => search.files(),
+});
 
 // ---------------------------------------------------------------- text mode
 
@@ -365,6 +458,16 @@ async function runRender() {
       if (seq === state.seq && state.mode === 'text') {
         state.outputs = r.outputs || {};
         showResult(r);
+        if (styleMark && !r.formatPending) {
+          // From choosing a style to its references on screen.
+          performance.measure('citris:style-switch', { start: styleMark, end: performance.now() });
+          styleMark = 0;
+        }
+        if (r.entries && r.entries.length) {
+          if (!performance.getEntriesByName('citris:first-reference').length) performance.mark('citris:first-reference');
+          registerServiceWorker();
+          warmSearch();
+        }
         if (inputMark && !r.formatPending) {
           // From the paste (or the first keystroke) to the formatted references on screen.
           performance.measure('citris:paste-to-render', { start: inputMark, end: performance.now() });
@@ -674,7 +777,7 @@ function fileInfo(fmt) {
 }
 
 function styleSlug() {
-  return state.styleValue === 'custom' ? 'custom' : state.styleValue;
+  return state.style.id || 'style';
 }
 
 function referencesDocument() {
@@ -928,8 +1031,9 @@ async function loadCsl(file) {
     return;
   }
   state.custom = { xml, name: file.name.replace(/\.(csl|xml)$/i, '') };
-  state.styleValue = 'custom';
-  fillStyles();
+  state.style = { id: 'custom', title: `Custom: ${state.custom.name}`, format: '', parent: '' };
+  picker.set(state.style);
+  writeUrl();
   toast(`Using the style ${file.name}`);
   restyle();
 }
@@ -986,12 +1090,7 @@ document.addEventListener('drop', (ev) => {
   takeFiles(ev.dataTransfer.files);
 });
 
-els.style.addEventListener('change', () => {
-  state.styleValue = els.style.value;
-  els.styleError.hidden = true;
-  restyle();
-});
-els.locale.addEventListener('change', restyle);
+els.locale.addEventListener('change', () => { writeUrl(); restyle(); });
 els.keys.addEventListener('change', () => { state.outputs = {}; if (state.mode === 'big') { refreshBig(); } else scheduleRender(0); });
 els.latex.addEventListener('change', () => { state.outputs = {}; if (state.mode === 'big') { refreshBig(); } else scheduleRender(0); });
 
@@ -1047,10 +1146,16 @@ els.clear.addEventListener('click', () => {
 
 document.querySelector('.skip').addEventListener('click', (ev) => { ev.preventDefault(); els.input.focus(); });
 
-fillStyles();
+picker.set(state.style);
+els.style.addEventListener('focus', warmSearch);
 selectTab('refs');
 showResult(null);
 initEngine();
+readUrl();
+// The style index (for the picker and the language list) loads after the first
+// formatted references, or when the picker is used, or when the page is idle:
+// it is not needed for the first references.
+setTimeout(warmSearch, 4000);
 
 // The first layout of reference text (serif, italics, non-Latin letters, code) makes the
 // browser look up fonts, which can block the page for a few hundred milliseconds on a
@@ -1065,6 +1170,13 @@ function warmFonts() {
 }
 requestAnimationFrame(() => setTimeout(warmFonts, 0)); // right after the first paint
 
-if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+// The service worker (offline use) installs after the first formatted references,
+// or after a few seconds: its install fetches the rest of the page (the style
+// index among it), which the first references do not need and must not wait for.
+let swRegistered = false;
+function registerServiceWorker() {
+  if (swRegistered || !('serviceWorker' in navigator) || location.protocol === 'file:') return;
+  swRegistered = true;
   navigator.serviceWorker.register('./sw.js').catch(() => {});
 }
+setTimeout(registerServiceWorker, 5000);

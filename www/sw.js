@@ -8,6 +8,12 @@
 // all): its files are cached on install and its hash names the cache. The
 // browser checks imported scripts for changes too, so a new build installs a
 // new cache and the old one is deleted.
+//
+// Styles and locales (styles/*.csl, styles/locales/*) are not part of the page:
+// each is cached the first time it is used (or all at once, with "keep every
+// style for offline use"), cache first, in a cache of their own named by the
+// style index's hash, so that they survive new builds of the page and go only
+// when the styles themselves change.
 try {
   importScripts('pkg/sw-assets.js');
 } catch { /* not built: the list below and runtime caching */ }
@@ -20,10 +26,18 @@ const SHELL = [
   'worker.js',
   'icon.svg',
   'manifest.webmanifest',
+  'picker.js',
+  'style-search.js',
+  'search-worker.js',
+  'style-loader.js',
+  'offline.js',
   'pkg/citris.js',
   'pkg/citris_bg.wasm',
+  'styles/index.json',
 ];
 const PREFIX = 'citris-';
+const STYLES_PREFIX = 'citris-styles-';
+const isAppCache = (n) => n.startsWith(PREFIX) && !n.startsWith(STYLES_PREFIX);
 const NETWORK_WAIT = 4000;
 
 const scope = new URL(self.registration ? self.registration.scope : './', self.location.href);
@@ -40,6 +54,10 @@ async function manifest() {
     }
   } catch { /* offline or not built: use the built-in list */ }
   return { version: 'dev', files: SHELL };
+}
+
+function stylesCacheName(m) {
+  return STYLES_PREFIX + (m.styles || 'dev');
 }
 
 self.addEventListener('install', (event) => {
@@ -65,14 +83,17 @@ self.addEventListener('activate', (event) => {
     const names = await caches.keys();
     const current = names.includes(keep) ? keep : null;
     if (current) {
-      await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== current).map((n) => caches.delete(n)));
+      await Promise.all(names.filter((n) => isAppCache(n) && n !== current).map((n) => caches.delete(n)));
     }
+    // Styles of an older style index.
+    const styles = stylesCacheName(m);
+    await Promise.all(names.filter((n) => n.startsWith(STYLES_PREFIX) && n !== styles).map((n) => caches.delete(n)));
     await self.clients.claim();
   })());
 });
 
 async function currentCache() {
-  const names = (await caches.keys()).filter((n) => n.startsWith(PREFIX));
+  const names = (await caches.keys()).filter(isAppCache);
   return caches.open(names.length ? names[names.length - 1] : `${PREFIX}dev`);
 }
 
@@ -96,6 +117,18 @@ async function fromNetworkOrCache(request) {
   return res || cached;
 }
 
+/** A style or locale file: from its cache, else fetched once and kept. */
+async function fromStylesCache(request) {
+  const cache = await caches.open(stylesCacheName(await manifest()));
+  const hit = await cache.match(request.url);
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (res && res.ok && res.type === 'basic') {
+    try { await cache.put(request.url, res.clone()); } catch { /* quota: serve anyway */ }
+  }
+  return res;
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET') return;
@@ -104,5 +137,10 @@ self.addEventListener('fetch', (event) => {
   if (!url.href.startsWith(scope.href)) return;
   if (req.headers.has('range')) return;
   if (url.pathname.endsWith('/pkg/asset-manifest.json')) return;
+  const rel = url.href.slice(scope.href.length).split(/[?#]/)[0];
+  if (rel.startsWith('styles/') && rel !== 'styles/index.json') {
+    event.respondWith(fromStylesCache(req));
+    return;
+  }
   event.respondWith(fromNetworkOrCache(req));
 });

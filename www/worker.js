@@ -6,11 +6,12 @@
 // as bytes (files) or as the text of the paste area, never as text guessed
 // by the browser from bytes: the core detects the encoding.
 
+import { ensureStyle } from './style-loader.js';
+
 let citris = null;
 let ready = null;
-/** The whole module (with the CSL formatter); `citris` is the small one until it is ready. */
-let full = null;
-let formatterPending = false;
+/** Kept for builds whose module has no formatter yet; always false with pkg/citris.js. */
+const formatterPending = false;
 
 /** The text of the paste area, kept here so that tab switches only send a format name. */
 let current = '';
@@ -27,34 +28,18 @@ async function loadModule(path) {
 }
 
 /**
- * Loads the core. When the build has a small module without the formatter
- * (pkg/lite), it answers first, so that conversions work at once; the whole
- * module follows, and the page is told ({event: 'formatter'}) to render again.
+ * Loads the core with the formatter (pkg/citris.js, about 0.8 MB gzip with APA
+ * and en-US built in; other styles and locales are fetched when used). It is
+ * the only module the page loads before the first formatted reference: the
+ * small module without the formatter (pkg/lite) would only add to that.
  */
 function load() {
   if (!ready) {
-    full = loadModule('./pkg/citris.js');
-    full.catch(() => {});
     ready = (async () => {
-      let lite = null;
-      try { lite = await loadModule('./pkg/lite/citris.js'); } catch { lite = null; }
-      if (lite) {
-        citris = lite;
-        formatterPending = true;
-        full.then((mod) => {
-          citris = mod;
-          formatterPending = false;
-          safe(() => mod.format(SAMPLE, { style: 'apa' })); // parse the default style once, now
-          postMessage({ event: 'formatter' });
-        }, (e) => {
-          formatterPending = false;
-          postMessage({ event: 'formatter-failed', error: errorMessage(e) });
-        });
-        return lite;
-      }
       try {
-        citris = await full;
+        citris = await loadModule('./pkg/citris.js');
       } catch (e) {
+        ready = null;
         throw new Error(`The converter module (pkg/citris.js) could not be loaded: ${errorMessage(e)}. Was it built with ./build.sh?`);
       }
       return citris;
@@ -63,11 +48,9 @@ function load() {
   return ready;
 }
 
-/** The module with the formatter, waiting for it if needed. */
+/** The module with the formatter. */
 async function withFormatter() {
-  await load();
-  if (formatterPending) citris = await full;
-  return citris;
+  return load();
 }
 
 /** Options for the core, without empty values (the core's defaults apply). */
@@ -101,8 +84,23 @@ function convertOptions(opts, to) {
   return clean({ to, latexAccents: !!opts.latexAccents, keys: opts.keys });
 }
 
+/**
+ * Fetches what the style and locale of `opts` need (styles/…) into the core.
+ * Returns null when they are ready (or the formatter is still loading), else
+ * the message of what is wrong, naming the style.
+ */
+async function prepare(opts) {
+  if (formatterPending || !citris || typeof citris.prepareStyle !== 'function') return null;
+  try {
+    await ensureStyle(citris, formatOptions(opts));
+    return null;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
 /** Parse + format (+ one conversion) of a text: what the page shows after an edit. */
-function render(text, opts, to) {
+function render(text, opts, to, styleProblem = null) {
   const t0 = performance.now();
   const parsed = citris.parse(text, clean({ keys: opts.keys }));
   const t1 = performance.now();
@@ -115,6 +113,8 @@ function render(text, opts, to) {
       formatPending = true; // formatted when the whole module is ready
     } else if (typeof citris.format !== 'function') {
       formatError = 'this build of citris has no CSL formatter; a plain summary is shown instead.';
+    } else if (styleProblem) {
+      formatError = styleProblem;
     } else {
       try {
         const f = citris.format(text, { ...formatOptions(opts), ...clean({ keys: opts.keys }) });
@@ -225,7 +225,7 @@ async function preview(file, opts) {
   for (let i = 0, m; (m = ends.exec(text)) !== null;) {
     if (++i === PREVIEW_RECORDS) { if (m.index + m[0].length < text.length) { text = text.slice(0, m.index + m[0].length); } break; }
   }
-  const r = render(text, opts, null);
+  const r = render(text, opts, null, await prepare(opts));
   r.encoding = probe.encoding;
   r.partial = !whole;
   return r;
@@ -309,15 +309,26 @@ async function handle(msg) {
         features: { keys, format: typeof citris.format === 'function', formatPending: formatterPending },
       };
     }
-    case 'render':
+    case 'render': {
       current = msg.text;
-      return render(current, msg.opts, msg.to);
+      const problem = await prepare(msg.opts);
+      return render(current, msg.opts, msg.to, problem);
+    }
+    case 'useStyle': {
+      // A style the user picked: fetched and checked before the page switches to it.
+      const core = await withFormatter();
+      const ready = await ensureStyle(core, formatOptions(msg.opts));
+      core.format(SAMPLE, formatOptions(msg.opts));
+      return ready;
+    }
     case 'convert':
       return convertOne(current, msg.opts, msg.to);
     case 'decodeFiles':
       return decodeFiles(msg.files);
     case 'checkStyle': {
-      const f = (await withFormatter()).format(SAMPLE, formatOptions(msg.opts));
+      const core = await withFormatter();
+      await ensureStyle(core, formatOptions(msg.opts));
+      const f = core.format(SAMPLE, formatOptions(msg.opts));
       const text = f.entries && f.entries[0] ? f.entries[0].text : '';
       return { sample: text };
     }

@@ -142,3 +142,34 @@ export async function codeText(page) {
 }
 
 export const normalize = (s) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * Chooses a style in the picker as a user does: types `query` into the
+ * "Citation style" box, waits for the results (the first one `id`, when given)
+ * and presses Enter. Resolves once the page uses the style (`id`).
+ */
+export async function chooseStyle(page, query, id) {
+  await page.click('#style');
+  await page.fill('#style', query);
+  await page.waitForFunction((want) => {
+    const list = document.getElementById('style-list');
+    const first = list.querySelector('[role="option"]');
+    return !list.hidden && first && (!want || first.dataset.id === want);
+  }, id, { timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  if (id) await page.waitForFunction((want) => document.getElementById('style').dataset.styleId === want, id, { timeout: 60_000 });
+}
+
+/** The id of the style in use ('custom' for a loaded .csl file). */
+export function styleInUse(page) {
+  return page.$eval('#style', (e) => e.dataset.styleId);
+}
+
+/** Waits until the first reference's text differs from `before`, and returns it. */
+export async function waitNewRef(page, before, timeout = 60_000) {
+  await page.waitForFunction((b) => {
+    const t = document.querySelector('#refs .ref-text');
+    return t && t.textContent.replace(/\s+/g, ' ').trim() !== b;
+  }, before, { timeout });
+  return (await refTexts(page))[0];
+}

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ARTIFACTS, SEED, SEED_APA, assertClean, codeText, launch, normalize, openPage, refTexts, selectTab, server, setInput, waitRefs,
+  ARTIFACTS, SEED, SEED_APA, assertClean, chooseStyle, codeText, launch, normalize, openPage, refTexts, selectTab, server, setInput, waitNewRef,
+  waitRefs,
 } from './helpers.mjs';
 
 let srv;
@@ -88,26 +89,24 @@ describe('the seed paste', () => {
 
   test('switching the style re-renders', async () => {
     const before = (await refTexts(page))[0];
-    const styles = await page.$$eval('#style option', (os) => os.map((o) => o.value));
-    for (const s of ['apa', 'mla', 'chicago-author-date', 'chicago-notes-bibliography', 'ieee', 'vancouver', 'harvard', 'nature', 'ama', 'acs']) {
-      assert.ok(styles.includes(s), `bundled style ${s} in ${styles}`);
+    // The empty box lists the ten common styles.
+    await page.click('#style');
+    await page.fill('#style', '');
+    await page.waitForSelector('#style-list:not([hidden]) [role="option"]');
+    const common = await page.$$eval('#style-list [role="option"]', (os) => os.map((o) => o.dataset.id));
+    for (const s of ['apa', 'modern-language-association', 'chicago-author-date', 'chicago-notes-bibliography', 'ieee',
+      'nlm-citation-sequence', 'harvard-cite-them-right', 'nature', 'american-medical-association', 'american-chemical-society']) {
+      assert.ok(common.includes(s), `common style ${s} in ${common}`);
     }
-    await page.selectOption('#style', 'mla');
-    await page.waitForFunction((b) => {
-      const t = document.querySelector('#refs .ref-text');
-      return t && t.textContent.replace(/\s+/g, ' ').trim() !== b;
-    }, before);
-    const mla = (await refTexts(page))[0];
+    await page.keyboard.press('Escape');
+    await chooseStyle(page, 'MLA Handbook', 'modern-language-association');
+    const mla = await waitNewRef(page, before);
     assert.match(mla, /^Rezaei, Ramazan, et al\./);
-    await page.selectOption('#style', 'ieee');
-    await page.waitForFunction((b) => {
-      const t = document.querySelector('#refs .ref-text');
-      return t && t.textContent.replace(/\s+/g, ' ').trim() !== b;
-    }, mla);
-    const ieee = (await refTexts(page))[0];
+    await chooseStyle(page, 'ieee', 'ieee');
+    const ieee = await waitNewRef(page, mla);
     assert.match(ieee, /R\. Rezaei/);
     assert.match(normalize(await page.textContent('#refs .cite')), /^\[1\]$/);
-    await page.selectOption('#style', 'apa');
+    await chooseStyle(page, 'apa', 'apa');
     await page.waitForFunction((b) => document.querySelector('#refs .ref-text')?.textContent.replace(/\s+/g, ' ').trim() === b, SEED_APA);
   });
 
