@@ -1130,3 +1130,36 @@ fn ranges_take_the_styles_range_delimiter() {
     assert_has(&one("ama", roman.clone()).text, "ii-xv");
     assert_has(&one("nature", roman).text, "ii–xv");
 }
+
+/// hayagriva patch 100: a group's delimiter goes between children that printed
+/// something. A `<date>` asking for the month of a year-only date has its
+/// variable but prints nothing; Chicago 18th's volume group then left `7 : 1–2`
+/// (citeproc-js: `7: 1–2`).
+#[test]
+fn no_delimiter_before_a_child_that_printed_nothing() {
+    let style = Style::from_xml(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Delimiters</title><id>delimiters</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><layout>
+    <group delimiter=": ">
+      <group delimiter=" ">
+        <text variable="volume"/>
+        <group delimiter=", " prefix="(" suffix=")">
+          <date variable="issued"><date-part name="month"/></date>
+        </group>
+      </group>
+      <text variable="page"/>
+    </group>
+  </layout></bibliography>
+</style>"#,
+    )
+    .unwrap();
+    let item = |date: Value| json!({"id":"a","type":"article-journal","title":"T","volume":"7","page":"1-2","issued":date});
+    let e = &format(&[item(json!({"date-parts":[[2000]]}))], &style, "en-US").unwrap()[0];
+    assert_eq!(e.text, "7: 1–2");
+    // With a month the group prints, and both delimiters are there.
+    let e = &format(&[item(json!({"date-parts":[[2000, 5]]}))], &style, "en-US").unwrap()[0];
+    assert_eq!(e.text, "7 (May): 1–2");
+}

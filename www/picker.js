@@ -140,6 +140,7 @@ export class StylePicker {
     else msg = `${found.total} ${found.total === 1 ? 'style matches' : 'styles match'}.`;
     if (found.error) msg += ` (Only the built-in styles: ${found.error}.)`;
     this.status.textContent = msg;
+    this.status.hidden = false;
   }
 
   move(to) {
@@ -201,6 +202,7 @@ export class StylePicker {
   close(restore) {
     this.seq++;
     this.list.hidden = true;
+    this.status.hidden = true;
     this.input.setAttribute('aria-expanded', 'false');
     this.input.removeAttribute('aria-activedescendant');
     this.active = -1;
