@@ -324,15 +324,29 @@ fn parsed_style(id: &str) -> Result<Parsed, CiteError> {
 
 /// Parses an independent style (`Some`) or recognises a dependent one (`None`).
 fn parse_any(xml: &str) -> Result<Option<Parsed>, String> {
+    match parse_style(xml) {
+        Ok((hayagriva::citationberg::Style::Independent(inner), patched)) => {
+            Ok(Some(Parsed::of(inner, &patched)))
+        }
+        Ok((hayagriva::citationberg::Style::Dependent(_), _)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A style's XML, with citris's gap fixes (see [`patch_style`]), parsed.
+fn parse_style(xml: &str) -> Result<(hayagriva::citationberg::Style, Cow<'_, str>), String> {
     let patched = patch_style(xml);
-    match hayagriva::citationberg::Style::from_xml(&patched) {
-        Ok(hayagriva::citationberg::Style::Independent(inner)) => Ok(Some(Parsed {
+    let style = hayagriva::citationberg::Style::from_xml(&patched).map_err(|e| describe_de(&e))?;
+    Ok((style, patched))
+}
+
+impl Parsed {
+    fn of(inner: IndependentStyle, patched: &str) -> Parsed {
+        Parsed {
             title: inner.info.title.value.clone(),
-            variables: Arc::new(style_variables(&patched)),
+            variables: Arc::new(style_variables(patched)),
             inner: Arc::new(inner),
-        })),
-        Ok(hayagriva::citationberg::Style::Dependent(_)) => Ok(None),
-        Err(e) => Err(describe_de(&e)),
+        }
     }
 }
 
@@ -354,23 +368,16 @@ pub struct AddedStyle {
 /// be added before its parent.
 pub fn add_style(xml: &str) -> Result<AddedStyle, CiteError> {
     check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
-    let style = hayagriva::citationberg::Style::from_xml(&patch_style(xml)).map_err(|e| {
+    let (style, patched) = parse_style(xml).map_err(|e| {
         CiteError::new(
             CiteErrorKind::BadStyle,
-            format!("not a valid CSL style: {}", describe_de(&e)),
+            format!("not a valid CSL style: {e}"),
         )
     })?;
     match style {
         hayagriva::citationberg::Style::Independent(inner) => {
             let id = style_id_of(&inner.info.id);
-            let parsed = match parse_any(xml) {
-                Ok(Some(p)) => p,
-                _ => Parsed {
-                    title: inner.info.title.value.clone(),
-                    variables: Arc::new(style_variables(&patch_style(xml))),
-                    inner: Arc::new(inner),
-                },
-            };
+            let parsed = Parsed::of(inner, &patched);
             let added = AddedStyle {
                 id: id.clone(),
                 title: parsed.title.clone(),
@@ -556,20 +563,18 @@ impl Style {
     /// error with line and column.
     pub fn from_xml(xml: &str) -> Result<Style, CiteError> {
         check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
-        let style = hayagriva::citationberg::Style::from_xml(&patch_style(xml)).map_err(|e| {
+        let (style, patched) = parse_style(xml).map_err(|e| {
             CiteError::new(
                 CiteErrorKind::BadStyle,
-                format!("not a valid CSL style: {}", describe_de(&e)),
+                format!("not a valid CSL style: {e}"),
             )
         })?;
         match style {
-            hayagriva::citationberg::Style::Independent(inner) => Ok(Style {
-                id: style_id_of(&inner.info.id),
-                title: inner.info.title.value.clone(),
-                inner: Arc::new(inner),
-                variables: Arc::new(style_variables(&patch_style(xml))),
-                default_locale: None,
-            }),
+            hayagriva::citationberg::Style::Independent(inner) => {
+                let id = style_id_of(&inner.info.id);
+                let p = Parsed::of(inner, &patched);
+                Ok(Style::of(p.clone(), &id, p.title, None))
+            }
             hayagriva::citationberg::Style::Dependent(dep) => {
                 let parent = style_id_of(&dep.parent_link.href);
                 let title = dep.info.title.value.clone();
