@@ -332,8 +332,10 @@ case "${1:-serve}" in
   csl-data) ensure_csl_data ;;
   csl-suite)
     # The CSL processor test suite (../shared/csl-test-suite), read in place;
-    # its last line is "csl test-suite: N of 845 passed".
+    # its last line is "csl test-suite: N of 845 passed". It runs with all
+    # the CSL locales (target/csl/locales), as citeproc-js does.
     ensure_rust
+    ensure_csl_data
     nice cargo test --release --test csl_suite -- --nocapture
     ;;
   setup)
