@@ -44,6 +44,7 @@ mod citation_label;
 mod elem;
 mod rendering;
 mod par;
+mod rich;
 mod sort;
 mod taxonomy;
 
@@ -2419,6 +2420,37 @@ impl WritingContext {
         self.elem_stack.last_mut().0.push(ElemChild::Text(formatted))
     }
 
+    /// Like [`Self::save_to_block`], but the text case goes on across the
+    /// break (citris patch 31: formatting from rich text inside one value).
+    fn save_to_block_continuing(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let format = *self.formatting();
+        let text = self.buf.take_continuing();
+        if let Some(ElemChild::Text(child)) = self.elem_stack.last_mut().0.last_mut()
+            && format == child.formatting
+        {
+            child.text.push_str(&text);
+            return;
+        }
+        self.elem_stack.last_mut().0.push(ElemChild::Text(format.add_text(text)))
+    }
+
+    /// Push a formatting from rich text (citris patch 31).
+    fn push_inline_format(&mut self, format: Formatting) -> FormatIdx {
+        self.save_to_block_continuing();
+        let pos = self.format_stack.len();
+        self.format_stack.push(format);
+        FormatIdx(pos)
+    }
+
+    /// Pop a formatting from rich text (citris patch 31).
+    fn pop_inline_format(&mut self, pos: FormatIdx) {
+        self.save_to_block_continuing();
+        self.format_stack.drain(pos.0).for_each(drop);
+    }
+
     /// Add another subtree to the children element. This must be done to
     /// include a new element or to check that the subtree is empty.
     fn push_elem(&mut self, format: citationberg::Formatting) -> DisplayLoc {
@@ -3148,6 +3180,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Push a chunked string to the buffer.
     pub fn push_chunked(&mut self, chunked: &ChunkedString) {
+        if self.instance.entry.rich_text()
+            && chunked.0.iter().any(|c| {
+                c.kind == ChunkKind::Normal && rich::may_have_markup(&c.value)
+            })
+        {
+            return self.push_rich(chunked);
+        }
         for chunk in &chunked.0 {
             match chunk.kind {
                 ChunkKind::Normal => self.push_str(&chunk.value),
@@ -3167,6 +3206,155 @@ impl<'a, T: EntryLike> Context<'a, T> {
                     self.writing.buf.prevent_trimming();
                 }
             }
+        }
+    }
+
+    /// Push a string value with CSL-JSON rich text: its markup becomes
+    /// formatting flipped against the formatting around it, its quotes the
+    /// locale's (inner quotes inside quotes), text in `nocase` spans (and in
+    /// small caps, superscript and subscript) keeps its case (citris patch
+    /// 31, see [`rich`]).
+    fn push_rich(&mut self, chunked: &ChunkedString) {
+        use citationberg::{FontStyle, FontVariant, FontWeight, VerticalAlign};
+        use rich::{Markup, Piece};
+
+        // Open markup: its kind, the formatting it pushed, and for quotes
+        // whether they are inner quotes and the quote state before them.
+        let mut open: Vec<(Markup, Option<FormatIdx>, bool, bool)> = Vec::new();
+        let mut verbatim = 0usize;
+        let mut ends_in_quote = false;
+        let keeps_case =
+            |m: Markup| matches!(m, Markup::NoCase | Markup::SmallCaps | Markup::Sup | Markup::Sub);
+        for chunk in &chunked.0 {
+            if chunk.kind != ChunkKind::Normal {
+                self.push_chunked(&ChunkedString(vec![chunk.clone()]));
+                ends_in_quote = false;
+                continue;
+            }
+            for piece in rich::parse(&chunk.value) {
+                ends_in_quote = false;
+                match piece {
+                    Piece::Text(t) if verbatim > 0 => {
+                        self.writing.reconfigure();
+                        self.writing.buf.push_verbatim(&t);
+                        self.writing.pull_punctuation = false;
+                    }
+                    Piece::Text(t) => {
+                        self.writing.pull_punctuation = false;
+                        self.push_str(&t);
+                    }
+                    Piece::Open(Markup::Quote(outer_form)) => {
+                        self.writing.pull_punctuation = false;
+                        // Inside quotes, the other kind; else the form given.
+                        let enclosing = open
+                            .iter()
+                            .rev()
+                            .find(|(m, ..)| matches!(m, Markup::Quote(_)))
+                            .map(|(_, _, inner, _)| *inner)
+                            .or(self.writing.inner_quotes.then_some(false));
+                        let inner = match enclosing {
+                            Some(enclosing_inner) => !enclosing_inner,
+                            None => !outer_form,
+                        };
+                        let before = self.writing.inner_quotes;
+                        self.push_quote_mark(inner, true);
+                        self.writing.inner_quotes = !inner;
+                        open.push((Markup::Quote(outer_form), None, inner, before));
+                    }
+                    Piece::Open(m) => {
+                        let mut f = *self.writing.formatting();
+                        match m {
+                            Markup::Italic => {
+                                f.font_style = if f.font_style == FontStyle::Italic {
+                                    FontStyle::Normal
+                                } else {
+                                    FontStyle::Italic
+                                }
+                            }
+                            Markup::Bold => {
+                                f.font_weight = if f.font_weight == FontWeight::Bold {
+                                    FontWeight::Normal
+                                } else {
+                                    FontWeight::Bold
+                                }
+                            }
+                            Markup::SmallCaps => {
+                                f.font_variant = if f.font_variant == FontVariant::SmallCaps
+                                {
+                                    FontVariant::Normal
+                                } else {
+                                    FontVariant::SmallCaps
+                                }
+                            }
+                            Markup::Sup => f.vertical_align = VerticalAlign::Sup,
+                            Markup::Sub => f.vertical_align = VerticalAlign::Sub,
+                            Markup::NoDecor => {
+                                f = Formatting {
+                                    vertical_align: f.vertical_align,
+                                    ..Formatting::default()
+                                }
+                            }
+                            Markup::NoCase | Markup::Quote(_) => {}
+                        }
+                        if keeps_case(m) {
+                            verbatim += 1;
+                        }
+                        let idx = (m != Markup::NoCase)
+                            .then(|| self.writing.push_inline_format(f));
+                        open.push((m, idx, false, false));
+                    }
+                    Piece::Close(_) => {
+                        if let Some(entry) = open.pop() {
+                            ends_in_quote = matches!(entry.0, Markup::Quote(_));
+                            self.close_rich(entry, &mut verbatim, keeps_case);
+                        }
+                    }
+                }
+            }
+        }
+        // The parser matches every pair, so nothing is left open; should it
+        // be, it is closed here and the formatting stack stays balanced.
+        while let Some(entry) = open.pop() {
+            self.close_rich(entry, &mut verbatim, keeps_case);
+        }
+        if ends_in_quote {
+            self.may_pull_punctuation();
+        }
+    }
+
+    /// Close a piece of rich text markup opened in [`Self::push_rich`].
+    fn close_rich(
+        &mut self,
+        (m, idx, inner, before): (rich::Markup, Option<FormatIdx>, bool, bool),
+        verbatim: &mut usize,
+        keeps_case: impl Fn(rich::Markup) -> bool,
+    ) {
+        if let rich::Markup::Quote(_) = m {
+            self.push_quote_mark(inner, false);
+            self.writing.inner_quotes = before;
+        }
+        if keeps_case(m) {
+            *verbatim -= 1;
+        }
+        if let Some(idx) = idx {
+            self.writing.pop_inline_format(idx);
+        }
+    }
+
+    /// Push the locale's opening or closing (inner) quotation mark; nothing
+    /// in sort keys (citris patch 8).
+    fn push_quote_mark(&mut self, inner: bool, open: bool) {
+        if self.instance.sorting.is_some() {
+            return;
+        }
+        let term = match (inner, open) {
+            (false, true) => OtherTerm::OpenQuote,
+            (false, false) => OtherTerm::CloseQuote,
+            (true, true) => OtherTerm::OpenInnerQuote,
+            (true, false) => OtherTerm::CloseInnerQuote,
+        };
+        if let Some(mark) = self.term(term.into(), TermForm::default(), false) {
+            self.push_str(mark);
         }
     }
 

@@ -47,6 +47,11 @@ pub trait EntryLike {
     fn matches_entry_type(&self, kind: taxonomy::Kind) -> bool;
     fn is_english(&self) -> Option<bool>;
     fn key(&self) -> Cow<'_, str>;
+    /// Whether string values may hold CSL-JSON rich text (markup and quotes,
+    /// citris patch 31).
+    fn rich_text(&self) -> bool {
+        false
+    }
 }
 
 impl<'a, T: EntryLike> InstanceContext<'a, T> {
@@ -949,6 +954,10 @@ impl EntryLike for citationberg::json::Item {
     fn key(&self) -> Cow<'_, str> {
         self.id().unwrap_or_default()
     }
+
+    fn rich_text(&self) -> bool {
+        true
+    }
 }
 
 pub(super) fn csl_language(lang_id: &LanguageIdentifier) -> String {
@@ -1226,5 +1235,9 @@ impl EntryLike for IndexedItem {
 
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.key)
+    }
+
+    fn rich_text(&self) -> bool {
+        true
     }
 }

@@ -632,6 +632,16 @@ impl CaseFolder {
         self.case = case;
     }
 
+    /// Take the text so far, keeping the state of the case conversion for the
+    /// text that follows (citris patch 31: a formatting change inside one
+    /// value is no new sentence or title).
+    pub(crate) fn take_continuing(&mut self) -> String {
+        self.process_word();
+        self.last_word = None;
+        self.last_reconfig = 0;
+        mem::take(&mut self.buf)
+    }
+
     /// Yield the transformed string.
     pub fn finish(mut self) -> String {
         self.process_word();
