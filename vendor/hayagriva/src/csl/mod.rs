@@ -28,7 +28,7 @@ use crate::csl::rendering::RenderCsl;
 use crate::csl::rendering::names::{DisambiguatedNameForm, NameDisambiguationProperties};
 use crate::csl::taxonomy::NumberOrPageVariableResult;
 use crate::lang::CaseFolder;
-use crate::types::{ChunkKind, ChunkedString, Date, MaybeTyped, Person};
+use crate::types::{ChunkKind, ChunkedString, Date, MaybeTyped, Person, StringChunk};
 
 use self::elem::last_text_mut_child;
 pub use self::elem::{
@@ -81,6 +81,8 @@ struct SpeculativeItemRender<'a, T: EntryLike> {
     locale: Option<LocaleCode>,
     purpose: Option<CitePurpose>,
     collapse_verdict: Option<CollapseVerdict>,
+    /// citris patch 32: the cite's prefix and suffix.
+    affixes: (Option<&'a str>, Option<&'a str>),
 }
 
 #[derive(Debug, PartialEq)]
@@ -229,6 +231,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                 citation.locale.as_ref(),
                 item.purpose,
                 None,
+                (None, None),
             );
             let rendered_with = cite_props.clone();
             let mut cite_props = cite_props.clone();
@@ -262,6 +265,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                     locale: item.locale.clone(),
                     purpose: item.purpose,
                     collapse_verdict: None,
+                    affixes: (item.prefix, item.suffix),
                 });
             }
 
@@ -356,7 +360,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
             }
             // citris patch 25: on every core.
             let rendered = par::map(&todo, |&(c, i)| {
-                do_rerender(&res[c].request.style(), &res[c].items[i], res[c].request)
+                do_rerender(&res[c].request.style(), &res[c].items[i], res[c].request, false)
             });
             for ((c, i), r) in todo.into_iter().zip(rendered) {
                 let item = &mut res[c].items[i];
@@ -494,6 +498,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                 .map(|item| {
                     let unchanged = item.purpose.is_none()
                         && item.collapse_verdict.is_none()
+                        && item.affixes == (None, None)
                         && item.rendered_with.as_ref() == Some(&item.cite_props);
                     (!unchanged).then(|| last_purpose_render(&style_ctx, item, cite.request))
                 })
@@ -529,7 +534,15 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                             continue;
                         }
 
+                        // citris patch 32: no delimiter before a cite whose
+                        // prefix begins with punctuation (`, and `, `. He said`),
+                        // as in citeproc-js.
+                        let prefix_punct = item
+                            .affixes
+                            .0
+                            .is_some_and(|p| p.starts_with([',', '.', ';', ':', '!', '?']));
                         if i != 0
+                            && !prefix_punct
                             && let Some(delim) = cite
                                 .items
                                 .get(i)
@@ -688,6 +701,7 @@ pub fn standalone_citation<T: EntryLike + Sync>(
                 req.locale.as_ref(),
                 item.purpose,
                 None,
+                (item.prefix, item.suffix),
             )
         });
     }
@@ -739,10 +753,13 @@ pub fn standalone_citation<T: EntryLike + Sync>(
     }
 }
 
+/// `affixes`: with the cite's prefix and suffix (the final render; they play
+/// no part in disambiguation, citris patch 32).
 fn do_rerender<T: EntryLike>(
     ctx: &StyleContext<'_>,
     item: &SpeculativeItemRender<T>,
     request: &CitationRequest<'_, T>,
+    affixes: bool,
 ) -> ElemChildren {
     ctx.citation(
         item.entry,
@@ -751,6 +768,7 @@ fn do_rerender<T: EntryLike>(
         request.locale.as_ref(),
         item.purpose,
         item.collapse_verdict,
+        if affixes { item.affixes } else { (None, None) },
     )
 }
 
@@ -834,7 +852,7 @@ fn last_purpose_render<T: EntryLike + Debug>(
             item.locale.as_ref(),
         )
     } else {
-        do_rerender(ctx, item, request)
+        do_rerender(ctx, item, request, true)
     }
 }
 
@@ -1814,9 +1832,17 @@ impl<'a> StyleContext<'a> {
         term_locale: Option<&LocaleCode>,
         kind: Option<CitePurpose>,
         collapse_verdict: Option<CollapseVerdict>,
+        affixes: (Option<&str>, Option<&str>),
     ) -> ElemChildren {
-        let ctx =
-            self.do_citation(entry, props, locale, term_locale, kind, collapse_verdict);
+        let ctx = self.do_citation(
+            entry,
+            props,
+            locale,
+            term_locale,
+            kind,
+            collapse_verdict,
+            affixes,
+        );
         ctx.flush()
     }
 
@@ -1841,8 +1867,13 @@ impl<'a> StyleContext<'a> {
         term_locale: Option<&'b LocaleCode>,
         kind: Option<CitePurpose>,
         collapse_verdict: Option<CollapseVerdict>,
+        (prefix, suffix): (Option<&str>, Option<&str>),
     ) -> Context<'b, T> {
         let mut ctx = self.ctx(entry, props, locale, term_locale, false);
+        // citris patch 32: the cite's prefix, as rich text.
+        if let Some(prefix) = prefix {
+            ctx.push_rich(&StringChunk::normal(prefix.to_string()).into(), false);
+        }
 
         let do_regular = |ctx: &mut Context<'b, T>| {
             let reset = if ctx.instance.kind.is_none() {
@@ -2008,6 +2039,11 @@ impl<'a> StyleContext<'a> {
                 do_regular(&mut ctx);
             }
         }
+        // citris patch 32: the cite's suffix; its leading punctuation may move
+        // into quotes the cite ends with.
+        if let Some(suffix) = suffix {
+            ctx.push_rich(&StringChunk::normal(suffix.to_string()).into(), true);
+        }
         ctx
     }
 
@@ -2165,6 +2201,12 @@ pub struct CitationItem<'a, T: EntryLike> {
     pub hidden: bool,
     /// Format the item in a special way.
     pub purpose: Option<CitePurpose>,
+    /// Text printed before the item, inside the citation (a cite prefix such
+    /// as `see `; CSL-JSON rich text, citris patch 32).
+    pub prefix: Option<&'a str>,
+    /// Text printed after the item, inside the citation (a cite suffix, CSL-JSON
+    /// rich text, citris patch 32).
+    pub suffix: Option<&'a str>,
     /// The initial index of this item in the list of items.
     initial_idx: usize,
 }
@@ -2178,6 +2220,8 @@ impl<'a, T: EntryLike> CitationItem<'a, T> {
             locale: None,
             hidden: false,
             purpose: None,
+            prefix: None,
+            suffix: None,
             initial_idx: 0,
         }
     }
@@ -2190,6 +2234,8 @@ impl<'a, T: EntryLike> CitationItem<'a, T> {
             locale: None,
             hidden: false,
             purpose: None,
+            prefix: None,
+            suffix: None,
             initial_idx: 0,
         }
     }
@@ -2208,8 +2254,18 @@ impl<'a, T: EntryLike> CitationItem<'a, T> {
             locale,
             hidden,
             purpose,
+            prefix: None,
+            suffix: None,
             initial_idx: 0,
         }
+    }
+
+    /// Set the text printed before and after this item inside the citation
+    /// (the cite's prefix and suffix; CSL-JSON rich text).
+    pub fn with_affixes(mut self, prefix: Option<&'a str>, suffix: Option<&'a str>) -> Self {
+        self.prefix = prefix;
+        self.suffix = suffix;
+        self
     }
 
     /// Change the `kind` of this item.
@@ -3185,7 +3241,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
                 c.kind == ChunkKind::Normal && rich::may_have_markup(&c.value)
             })
         {
-            return self.push_rich(chunked);
+            return self.push_rich(chunked, false);
         }
         for chunk in &chunked.0 {
             match chunk.kind {
@@ -3214,7 +3270,10 @@ impl<'a, T: EntryLike> Context<'a, T> {
     /// locale's (inner quotes inside quotes), text in `nocase` spans (and in
     /// small caps, superscript and subscript) keeps its case (citris patch
     /// 31, see [`rich`]).
-    fn push_rich(&mut self, chunked: &ChunkedString) {
+    ///
+    /// `pull`: the first text may move punctuation into quotes before it (as
+    /// an affix does).
+    fn push_rich(&mut self, chunked: &ChunkedString, mut pull: bool) {
         use citationberg::{FontStyle, FontVariant, FontWeight, VerticalAlign};
         use rich::{Markup, Piece};
 
@@ -3233,6 +3292,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
             }
             for piece in rich::parse(&chunk.value) {
                 ends_in_quote = false;
+                let first = std::mem::take(&mut pull);
                 match piece {
                     Piece::Text(t) if verbatim > 0 => {
                         self.writing.reconfigure();
@@ -3240,7 +3300,9 @@ impl<'a, T: EntryLike> Context<'a, T> {
                         self.writing.pull_punctuation = false;
                     }
                     Piece::Text(t) => {
-                        self.writing.pull_punctuation = false;
+                        if !first {
+                            self.writing.pull_punctuation = false;
+                        }
                         self.push_str(&t);
                     }
                     Piece::Open(Markup::Quote(outer_form)) => {
@@ -4454,5 +4516,125 @@ mod tests {
             .collect::<Vec<_>>();
 
         assert_eq!(actual, ["(33)", "()", "(34)"]);
+    }
+
+    /// citris: render CSL-JSON books (id, title) cited as given (id, prefix,
+    /// suffix per cite) in a style; each citation as text with `_…_` around
+    /// italics.
+    #[cfg(feature = "csl-json")]
+    fn render_json_cites(
+        style: &str,
+        items: &[(&str, &str)],
+        citations: &[&[(&str, Option<&str>, Option<&str>)]],
+    ) -> Vec<String> {
+        use citationberg::json::{Item, Value};
+        let style = citationberg::Style::from_xml(style).unwrap();
+        let citationberg::Style::Independent(style) = style else { unreachable!() };
+        let items: Vec<Item> = items
+            .iter()
+            .map(|(id, title)| {
+                Item(
+                    [("id", *id), ("type", "book"), ("title", *title)]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut driver = BibliographyDriver::new();
+        for cites in citations {
+            let cites = cites
+                .iter()
+                .map(|(id, prefix, suffix)| {
+                    let entry =
+                        items.iter().find(|i| i.id().as_deref() == Some(*id)).unwrap();
+                    CitationItem::with_entry(entry).with_affixes(*prefix, *suffix)
+                })
+                .collect();
+            driver.citation(CitationRequest::from_items(cites, &style, &[]));
+        }
+        let finished =
+            driver.finish(BibliographyRequest { style: &style, locale: None, locale_files: &[] });
+        fn write(children: &ElemChildren, out: &mut String) {
+            for child in &children.0 {
+                match child {
+                    ElemChild::Text(t)
+                        if t.formatting.font_style == citationberg::FontStyle::Italic =>
+                    {
+                        out.push('_');
+                        out.push_str(&t.text);
+                        out.push('_');
+                    }
+                    ElemChild::Text(t) => out.push_str(&t.text),
+                    ElemChild::Elem(e) => write(&e.children, out),
+                    _ => {}
+                }
+            }
+        }
+        finished
+            .citations
+            .iter()
+            .map(|c| {
+                let mut s = String::new();
+                write(&c.citation, &mut s);
+                s
+            })
+            .collect()
+    }
+
+    #[cfg(feature = "csl-json")]
+    const QUOTES_LOCALE: &str = r#"<locale>
+        <style-options punctuation-in-quote="true"/><terms>
+        <term name="open-quote">“</term><term name="close-quote">”</term>
+        <term name="open-inner-quote">‘</term><term name="close-inner-quote">’</term>
+        </terms></locale>"#;
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn rich_text_becomes_formatting_and_quotes() {
+        // citris patch 31.
+        let style = format!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>{QUOTES_LOCALE}
+            <citation><layout delimiter="; ">
+              <text variable="title" font-style="italic" text-case="title"/>
+            </layout></citation></style>"#
+        );
+        let items = [
+            ("a", r#"my <i>amazing</i> "quoted 'inner' one""#),
+            ("b", r#"the <span class="nocase">iPod</span> of l'Égypte</i>"#),
+        ];
+        assert_eq!(
+            render_json_cites(&style, &items, &[&[("a", None, None)], &[("b", None, None)]]),
+            [
+                "_My _Amazing_ “Quoted ‘Inner’ One”_",
+                "_The iPod of l’Égypte</i>_",
+            ]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn cite_affixes_surround_the_cite() {
+        // citris patch 32.
+        let style = format!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>{QUOTES_LOCALE}
+            <citation><layout prefix="(" suffix=")" delimiter="; ">
+              <text variable="title" quotes="true"/>
+            </layout></citation></style>"#
+        );
+        let items = [("a", "One"), ("b", "Two")];
+        assert_eq!(
+            render_json_cites(
+                &style,
+                &items,
+                &[
+                    &[("a", Some("<i>see</i> "), Some(", p. 3"))],
+                    &[("a", None, None), ("b", Some(", and "), Some(". Done"))],
+                ]
+            ),
+            ["(_see_ “One,” p. 3)", "(“One”, and “Two.” Done)"]
+        );
     }
 }
