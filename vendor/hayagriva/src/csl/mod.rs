@@ -4637,4 +4637,22 @@ mod tests {
             ["(_see_ “One,” p. 3)", "(“One”, and “Two.” Done)"]
         );
     }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn layout_delimiter_is_not_used_inside_a_cite() {
+        // citris patch 33.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <citation><layout delimiter="; ">
+              <choose><if type="book">
+                <text variable="title"/><text value="!"/>
+              </if></choose>
+            </layout></citation></style>"#;
+        let items = [("a", "One"), ("b", "Two")];
+        assert_eq!(
+            render_json_cites(style, &items, &[&[("a", None, None), ("b", None, None)]]),
+            ["One!; Two!"]
+        );
+    }
 }

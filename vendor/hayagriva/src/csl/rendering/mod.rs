@@ -1588,7 +1588,11 @@ fn will_have_info_uncached<T: EntryLike>(
 impl RenderCsl for citationberg::Layout {
     fn render<T: EntryLike>(&self, ctx: &mut Context<T>) {
         let format_idx = ctx.push_format(self.to_formatting());
-        let delim_idx = ctx.writing.push_delimiter(self.delimiter.clone());
+        // citris patch 33: the layout's delimiter separates cites (CSL 1.0.2
+        // "Citation": `cs:layout` `delimiter`), it is no delimiting ancestor
+        // of the elements inside: a `cs:choose` right under the layout joins
+        // its branch's output without it.
+        let delim_idx = ctx.writing.push_delimiter(None);
         for e in &self.elements {
             e.render(ctx);
         }
