@@ -207,6 +207,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                         is_near_note,
                         is_first: seen.insert(*entry),
                         initial_idx: item.initial_idx,
+                        leads_citation: i == 0,
                     },
                     speculative: SpeculativeCiteProperties::speculate(
                         None,
@@ -1870,9 +1871,20 @@ impl<'a> StyleContext<'a> {
         (prefix, suffix): (Option<&str>, Option<&str>),
     ) -> Context<'b, T> {
         let mut ctx = self.ctx(entry, props, locale, term_locale, false);
+        // citris patch 34: a term that begins the first cite is capitalised,
+        // and one that begins a later cite when the cites are delimited like
+        // sentences (`. `).
+        let ends_sentence = |s: &str| s.trim_end().ends_with(['.', '!', '?']);
+        ctx.writing.term_predecessor = !(ctx.instance.cite_props.certain.leads_citation
+            || self.csl.citation.layout.delimiter.as_deref().is_some_and(ends_sentence));
         // citris patch 32: the cite's prefix, as rich text.
         if let Some(prefix) = prefix {
             ctx.push_rich(&StringChunk::normal(prefix.to_string()).into(), false);
+            // A term after a prefix that ends a sentence of more than one
+            // word is capitalised (`Caps after. Ibid.`, not `See ibid.` or
+            // `Nocapsafter. ibid.`), as citeproc-js does.
+            ctx.writing.term_predecessor =
+                !(ends_sentence(prefix) && prefix.split_whitespace().count() > 1);
         }
 
         let do_regular = |ctx: &mut Context<'b, T>| {
@@ -2367,6 +2379,10 @@ pub(crate) struct WritingContext {
     info_memo: RefCell<InfoMemo>,
     /// Check whether this is the first date.
     first_date: bool,
+    /// citris patch 34: whether the cite or entry has output before the
+    /// current element (affixes aside): a term with none before it is
+    /// capitalised (citeproc-js's `term_predecessor`).
+    term_predecessor: bool,
     /// The disambiguation-relevant properties of the first `cs:name` element.
     /// This is `None` if no `cs:name` elements were rendered.
     first_name: Option<NameDisambiguationProperties>,
@@ -2407,6 +2423,7 @@ impl Default for WritingContext {
             suppress_generation: std::cell::Cell::new(0),
             info_memo: RefCell::new(InfoMemo::default()),
             first_date: true,
+            term_predecessor: false,
             first_name: None,
             format_stack: NonEmptyStack::default(),
             cases: NonEmptyStack::default(),
@@ -2786,6 +2803,9 @@ struct CertainCiteProperties {
     pub is_first: bool,
     /// The index of the item in the original citation request.
     pub initial_idx: usize,
+    /// Whether the cite comes first in its citation (after sorting; cite
+    /// grouping never moves the first cite). citris patch 34.
+    pub leads_citation: bool,
 }
 
 impl CertainCiteProperties {
@@ -3232,6 +3252,24 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
 
         self.writing.pull_punctuation = false;
+        self.writing.term_predecessor = true;
+    }
+
+    /// Push a term (`cs:text term`): capitalised when nothing comes before
+    /// it in the cite or entry, except in the citations of an in-text style
+    /// (citris patch 34, citeproc-js's `term_predecessor`: `Ibid.` at the
+    /// start of a note).
+    pub(crate) fn push_term(&mut self, term: &str) {
+        let capitalize = !self.writing.term_predecessor
+            && (self.bibliography || self.style.csl.settings.class != StyleClass::InText);
+        let mut chars = term.chars();
+        match chars.next() {
+            Some(first) if capitalize && first.is_lowercase() => {
+                let capitalized: String = first.to_uppercase().chain(chars).collect();
+                self.push_str(&capitalized)
+            }
+            _ => self.push_str(term),
+        }
     }
 
     /// Push a chunked string to the buffer.
@@ -3249,6 +3287,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
                 ChunkKind::Verbatim => {
                     self.writing.buf.push_verbatim(&chunk.value);
                     self.writing.pull_punctuation = false;
+                    self.writing.term_predecessor = true;
                 }
                 ChunkKind::Math => {
                     self.writing.buf.prevent_trimming();
@@ -3298,6 +3337,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
                         self.writing.reconfigure();
                         self.writing.buf.push_verbatim(&t);
                         self.writing.pull_punctuation = false;
+                        self.writing.term_predecessor = true;
                     }
                     Piece::Text(t) => {
                         if !first {
@@ -3422,6 +3462,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Push a link into the buffer.
     pub fn push_link(&mut self, chunked: &ChunkedString, url: String) {
+        self.writing.term_predecessor = true;
         let format = *self.writing.formatting();
         self.writing.save_to_block();
         self.writing
@@ -3433,6 +3474,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Push a transparent element child into the buffer.
     pub fn push_transparent(&mut self, idx: usize) {
+        self.writing.term_predecessor = true;
         let format = *self.writing.formatting();
         self.writing.save_to_block();
         self.writing
@@ -4653,6 +4695,38 @@ mod tests {
         assert_eq!(
             render_json_cites(style, &items, &[&[("a", None, None), ("b", None, None)]]),
             ["One!; Two!"]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn a_term_that_begins_a_note_is_capitalised() {
+        // citris patch 34.
+        let style = |class: &str| {
+            format!(
+                r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="{class}" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms><term name="ibid">ibid.</term></terms></locale>
+            <citation><layout delimiter="; ">
+              <choose><if position="first"><text variable="title"/></if>
+              <else><text term="ibid"/></else></choose>
+            </layout></citation></style>"#
+            )
+        };
+        let items = [("a", "One")];
+        let cites: &[&[(&str, Option<&str>, Option<&str>)]] = &[
+            &[("a", None, None)],
+            &[("a", None, None)],
+            &[("a", Some("See "), None)],
+            &[("a", Some("As said before. "), None)],
+        ];
+        assert_eq!(
+            render_json_cites(&style("note"), &items, cites),
+            ["One", "Ibid.", "See ibid.", "As said before. Ibid."]
+        );
+        assert_eq!(
+            render_json_cites(&style("in-text"), &items, cites),
+            ["One", "ibid.", "See ibid.", "As said before. ibid."]
         );
     }
 }

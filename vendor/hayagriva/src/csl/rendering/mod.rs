@@ -145,7 +145,7 @@ impl RenderCsl for citationberg::Text {
                     ctx.writing.pop_delimiter(idx);
                 }
             }
-            ResolvedTextTarget::Term(s) => ctx.push_str(s),
+            ResolvedTextTarget::Term(s) => ctx.push_term(s),
             ResolvedTextTarget::Value(val) => {
                 // citris patch 14: punctuation moves into quotes from
                 // affixes and delimiters, not from a `cs:text value` (IEEE's
