@@ -372,59 +372,64 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
         }
 
         // 3. Group adjacent citations.
+        //
+        // citris patch 35: cites whose names render the same (the output,
+        // not the full name lists behind an "et al.") are moved next to the
+        // first cite with those names, keeping the order otherwise; the
+        // groups are numbered in order and each later member of a group is
+        // preceded by the cite-group delimiter (CSL 1.0.2 "Cite Grouping";
+        // when only `collapse` activates grouping by year, citeproc-js's
+        // default: ", " in in-text styles, the layout delimiter in note
+        // styles). The
+        // old loop numbered a late member with the latest group's number,
+        // put the group delimiter before each group's first cite and lost
+        // track of positions after moving a cite.
         for cite in res.iter_mut() {
-            // This map contains the last index of each entry with this names
-            // elem.
-            let mut map: HashMap<String, usize> = HashMap::new();
-            let mut group_idx = 0;
-
-            for i in 0..cite.items.len() {
-                let Some(delim) =
-                    cite.request.style.citation.cite_group_delimiter.as_deref().or_else(
-                        || {
-                            cite.request
-                                .style
-                                .citation
-                                .layout
-                                .delimiter
-                                .as_deref()
-                                .filter(|_| {
-                                    cite.request.style.citation.collapse.is_some()
-                                })
-                        },
-                    )
-                else {
-                    continue;
-                };
-
-                let Some(name_elem) =
-                    cite.items[i].rendered.find_names().map(|e| format!("{e:?}"))
-                else {
-                    continue;
-                };
-
-                let mut prev = None;
-                let target = *map
-                    .entry(name_elem)
-                    .and_modify(|i| {
-                        prev = Some(*i);
-                        *i += 1
-                    })
-                    .or_insert_with(|| {
-                        group_idx += 1;
-                        i
-                    });
-
-                let mut pos = i;
-                while target < pos {
-                    cite.items.swap(pos, pos - 1);
-                    pos -= 1;
+            let citation = &cite.request.style.citation;
+            let Some(delim) = citation.cite_group_delimiter.as_deref().or(match citation
+                .collapse
+            {
+                Some(Collapse::Year | Collapse::YearSuffix | Collapse::YearSuffixRanged)
+                    if cite.request.style.settings.class == StyleClass::InText =>
+                {
+                    Some(", ")
                 }
+                Some(Collapse::Year | Collapse::YearSuffix | Collapse::YearSuffixRanged) => {
+                    citation.layout.delimiter.as_deref()
+                }
+                Some(Collapse::CitationNumber) => citation.layout.delimiter.as_deref(),
+                None => None,
+            }) else {
+                continue;
+            };
 
-                cite.items[target].delim_override = Some(delim);
-                cite.items[target].group_idx = Some(group_idx);
-                if let Some(prev) = prev {
-                    cite.items[prev].delim_override = None;
+            let mut groups: Vec<(Option<String>, Vec<SpeculativeItemRender<'_, T>>)> =
+                Vec::new();
+            for item in std::mem::take(&mut cite.items) {
+                // Cites without names share the empty key, as in citeproc-js.
+                let key = Some(
+                    item.rendered
+                        .find_names()
+                        .map(|e| format!("{:?}", e.children))
+                        .unwrap_or_default(),
+                );
+                match key
+                    .as_ref()
+                    .and_then(|k| groups.iter_mut().find(|(g, _)| g.as_ref() == Some(k)))
+                {
+                    Some((_, members)) => members.push(item),
+                    None => groups.push((key, vec![item])),
+                }
+            }
+            let mut number = 0;
+            for (key, members) in groups {
+                if key.is_some() {
+                    number += 1;
+                }
+                for (k, mut item) in members.into_iter().enumerate() {
+                    item.group_idx = key.is_some().then_some(number);
+                    item.delim_override = (k > 0).then_some(delim);
+                    cite.items.push(item);
                 }
             }
         }
@@ -531,7 +536,12 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                     }
 
                     for (i, item) in cite.items.iter().enumerate() {
-                        if item.hidden {
+                        // citris patch 35: a collapsed cite with nothing to
+                        // print (a cite without a date after its author's
+                        // others) is left out with its delimiter.
+                        if item.hidden
+                            || (item.collapse_verdict.is_some() && !item.rendered.has_content())
+                        {
                             continue;
                         }
 
@@ -1300,12 +1310,6 @@ fn collapse_items<'a, T: EntryLike>(cite: &mut SpeculativeCiteRender<'a, '_, T>)
         .as_deref()
         .or(style.citation.layout.delimiter.as_deref());
 
-    let group_delimiter = style.citation.cite_group_delimiter.as_deref();
-    let year_suffix_delimiter = style
-        .citation
-        .year_suffix_delimiter
-        .as_deref()
-        .or(style.citation.cite_group_delimiter.as_deref());
 
     match style.citation.collapse {
         Some(Collapse::CitationNumber) => {
@@ -1384,45 +1388,90 @@ fn collapse_items<'a, T: EntryLike>(cite: &mut SpeculativeCiteRender<'a, '_, T>)
         Some(
             c @ (Collapse::Year | Collapse::YearSuffix | Collapse::YearSuffixRanged),
         ) => {
-            // Index of where the current group started and the group we are
-            // currently in.
-            let mut group_idx: Option<(usize, usize)> = None;
-            for i in 0..cite.items.len() {
-                match group_idx {
-                    // This is our group.
-                    Some((_, idx)) if Some(idx) == cite.items[i].group_idx => {
-                        if c == Collapse::YearSuffix
-                            && let DisambiguateState::YearSuffix(s) =
-                                cite.items[i].cite_props.speculative.disambiguation
-                            && s > 0
-                        {
-                            // We want to collapse the years up to the suffix
-                            // and the current item has a year suffix greater
-                            // than zero, which means it follows another item
-                            // with the same year. In this case, we collapse
-                            // the year suffix.
-                            cite.items[i].delim_override = year_suffix_delimiter;
-                            cite.items[i].collapse_verdict =
-                                Some(CollapseVerdict::YearSuffix);
-                            continue;
-                        }
-                        // FIXME: Retains delimiter in names.
-                        cite.items[i].delim_override = group_delimiter;
-                        cite.items[i].collapse_verdict = Some(CollapseVerdict::First);
-                    }
-                    // This is a different group.
-                    Some((start, _)) if start + 1 < i => {
-                        cite.items[i].delim_override = after_collapse_delim;
-                        group_idx = cite.items[i].group_idx.map(|idx| (i, idx));
-                    }
-                    // We are at the beginning.
-                    _ => {
-                        group_idx = cite.items[i].group_idx.map(|idx| (i, idx));
+            // citris patch 35 (CSL 1.0.2 "Citation Collapsing"): in a group
+            // of two or more cites, the later ones print only their date
+            // (after the cite-group delimiter; after a cite with a locator the
+            // after-collapse delimiter, as citeproc-js does); with `year-suffix*`, a
+            // cite of the same year as the one before it prints only its year
+            // suffix (after the year-suffix delimiter, default the cite-group
+            // delimiter if given, else the layout delimiter), and `year-suffix-ranged` joins runs of three or more
+            // consecutive suffixes with an en dash; the cite after a collapsed
+            // group follows the after-collapse delimiter. Before, a suffix
+            // was collapsed whenever it was not `a` (whatever came before it)
+            // and ranges were not made.
+            let layout_delim = style.citation.layout.delimiter.as_deref();
+            let suffix_delim = style
+                .citation
+                .year_suffix_delimiter
+                .as_deref()
+                .or(style.citation.cite_group_delimiter.as_deref())
+                .or(layout_delim);
+            let year = |item: &SpeculativeItemRender<'a, T>| {
+                item.entry.resolve_date_variable(DateVariable::Issued).map(|d| d.year)
+            };
+            let suffix = |item: &SpeculativeItemRender<'a, T>| match item
+                .cite_props
+                .speculative
+                .disambiguation
+            {
+                DisambiguateState::YearSuffix(s) => Some(s),
+                _ => None,
+            };
+            let items = &mut cite.items;
+            let mut i = 0;
+            while i < items.len() {
+                let Some(group) = items[i].group_idx else {
+                    i += 1;
+                    continue;
+                };
+                let mut end = i + 1;
+                while end < items.len() && items[end].group_idx == Some(group) {
+                    end += 1;
+                }
+                if end - i < 2 {
+                    i = end;
+                    continue;
+                }
+                for k in i + 1..end {
+                    items[k].collapse_verdict = Some(CollapseVerdict::First);
+                    if items[k - 1].locator.is_some() {
+                        items[k].delim_override = after_collapse_delim;
+                    } else if c != Collapse::Year
+                        && suffix(&items[k]).is_some()
+                        && suffix(&items[k - 1]).is_some()
+                        && year(&items[k]) == year(&items[k - 1])
+                    {
+                        items[k].collapse_verdict = Some(CollapseVerdict::YearSuffix);
+                        items[k].delim_override = suffix_delim;
                     }
                 }
+                if c == Collapse::YearSuffixRanged {
+                    // Runs: a cite, then cites printing only the next suffixes.
+                    let mut start = i;
+                    while start < end {
+                        let mut last = start;
+                        while last + 1 < end
+                            && items[last + 1].collapse_verdict
+                                == Some(CollapseVerdict::YearSuffix)
+                            && suffix(&items[last + 1])
+                                == suffix(&items[last]).map(|s| s.wrapping_add(1))
+                        {
+                            last += 1;
+                        }
+                        if last >= start + 2 {
+                            for item in &mut items[start + 1..last] {
+                                item.hidden = true;
+                            }
+                            items[last].delim_override = Some("–");
+                        }
+                        start = last + 1;
+                    }
+                }
+                if end < items.len() {
+                    items[end].delim_override = after_collapse_delim;
+                }
+                i = end;
             }
-
-            // TODO: Year ranged.
         }
         None => {}
     }
@@ -4569,13 +4618,11 @@ mod tests {
         items: &[(&str, &str)],
         citations: &[&[(&str, Option<&str>, Option<&str>)]],
     ) -> Vec<String> {
-        use citationberg::json::{Item, Value};
-        let style = citationberg::Style::from_xml(style).unwrap();
-        let citationberg::Style::Independent(style) = style else { unreachable!() };
-        let items: Vec<Item> = items
+        use citationberg::json::Value;
+        let items: Vec<citationberg::json::Item> = items
             .iter()
             .map(|(id, title)| {
-                Item(
+                citationberg::json::Item(
                     [("id", *id), ("type", "book"), ("title", *title)]
                         .into_iter()
                         .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
@@ -4583,6 +4630,29 @@ mod tests {
                 )
             })
             .collect();
+        render_items_cites(style, &items, citations)
+    }
+
+    /// citris: render CSL-JSON items (a JSON list, read with serde_yaml)
+    /// cited as given, like [`render_json_cites`].
+    #[cfg(feature = "csl-json")]
+    fn render_json_items(
+        style: &str,
+        items: &str,
+        citations: &[&[(&str, Option<&str>, Option<&str>)]],
+    ) -> Vec<String> {
+        let items: Vec<citationberg::json::Item> = serde_yaml::from_str(items).unwrap();
+        render_items_cites(style, &items, citations)
+    }
+
+    #[cfg(feature = "csl-json")]
+    fn render_items_cites(
+        style: &str,
+        items: &[citationberg::json::Item],
+        citations: &[&[(&str, Option<&str>, Option<&str>)]],
+    ) -> Vec<String> {
+        let style = citationberg::Style::from_xml(style).unwrap();
+        let citationberg::Style::Independent(style) = style else { unreachable!() };
         let mut driver = BibliographyDriver::new();
         for cites in citations {
             let cites = cites
@@ -4727,6 +4797,66 @@ mod tests {
         assert_eq!(
             render_json_cites(&style("in-text"), &items, cites),
             ["One", "ibid.", "See ibid.", "As said before. ibid."]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn cites_of_one_author_group_and_collapse() {
+        // citris patch 35.
+        let style = |collapse: &str| {
+            format!(
+                r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms><term name="et-al">et al.</term></terms></locale>
+            <citation et-al-min="3" et-al-use-first="1" disambiguate-add-year-suffix="true"
+                collapse="{collapse}">
+            <layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">
+              <names variable="author"><name form="short"/></names>
+              <date variable="issued"><date-part name="year"/></date>
+            </group></layout></citation></style>"#
+            )
+        };
+        let person = |family: &str| format!(r#"{{"family": "{family}", "given": "A"}}"#);
+        let item = |id: &str, authors: &[&str], year: i32| {
+            let authors: Vec<String> = authors.iter().map(|a| person(a)).collect();
+            format!(
+                r#"{{"id": "{id}", "type": "book", "title": "{id}", "author": [{}],
+                "issued": {{"date-parts": [[{year}]]}}}}"#,
+                authors.join(", ")
+            )
+        };
+        let items = format!(
+            "[{}]",
+            [
+                item("a", &["Smith"], 2000),
+                item("j", &["Jones"], 2000),
+                item("b", &["Smith"], 2000),
+                item("c", &["Smith"], 2000),
+                item("d", &["Smith"], 2001),
+                // "Roe et al." twice: grouped by what is printed, not by the
+                // names behind "et al.".
+                item("r1", &["Roe", "Doe", "Poe"], 1990),
+                item("r2", &["Roe", "Zoe", "Moe"], 1991),
+            ]
+            .join(", ")
+        );
+        let cites: &[&[(&str, Option<&str>, Option<&str>)]] = &[&[
+            ("a", None, None),
+            ("j", None, None),
+            ("b", None, None),
+            ("c", None, None),
+            ("d", None, None),
+            ("r1", None, None),
+            ("r2", None, None),
+        ]];
+        assert_eq!(
+            render_json_items(&style("year"), &items, cites),
+            ["(Smith 2000a, 2000b, 2000c, 2001; Jones 2000; Roe et al. 1990, 1991)"]
+        );
+        assert_eq!(
+            render_json_items(&style("year-suffix-ranged"), &items, cites),
+            ["(Smith 2000a–c, 2001; Jones 2000; Roe et al. 1990, 1991)"]
         );
     }
 }
