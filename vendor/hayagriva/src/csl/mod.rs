@@ -4859,4 +4859,20 @@ mod tests {
             ["(Smith 2000a–c, 2001; Jones 2000; Roe et al. 1990, 1991)"]
         );
     }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn apostrophes_in_names_are_typographic() {
+        // citris patch 36.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <citation><layout><names variable="author"><name/></names></layout></citation>
+            </style>"#;
+        let items = r#"[{"id": "a", "type": "book",
+            "author": [{"family": "D'Arcus", "given": "Shun'ichi"}]}]"#;
+        assert_eq!(
+            render_json_items(style, items, &[&[("a", None, None)]]),
+            ["Shun’ichi D’Arcus"]
+        );
+    }
 }
