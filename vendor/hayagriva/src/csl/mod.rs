@@ -4875,4 +4875,32 @@ mod tests {
             ["Shun’ichi D’Arcus"]
         );
     }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn names_labels_and_delimiters_follow_their_attributes() {
+        // citris patch 37.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
+                names-delimiter=" and also ">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms>
+              <term name="editor" form="short"><single>ed.</single><multiple>eds.</multiple></term>
+            </terms></locale>
+            <citation><layout>
+              <names variable="author editor">
+                <name form="short" suffix=" "/>
+                <label form="short" plural="always" prefix="(" suffix=")" font-style="italic"/>
+              </names>
+            </layout></citation></style>"#;
+        let items = r#"[{"id": "a", "type": "book",
+            "author": [{"family": "Doe", "given": "A"}],
+            "editor": [{"family": "Roe", "given": "B"}]}]"#;
+        // The label's plural "always" and its affixes outside its italics;
+        // the name's suffix; the inherited names-delimiter. (The author term
+        // is not in the locale: no label for it.)
+        assert_eq!(
+            render_json_items(style, items, &[&[("a", None, None)]]),
+            ["Doe and also Roe (_eds._)"]
+        );
+    }
 }

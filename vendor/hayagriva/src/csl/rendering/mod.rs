@@ -655,10 +655,12 @@ fn render_label_with_var<T: EntryLike>(
         return;
     }
 
-    let idx = ctx.push_format(label.formatting);
-
+    // citris patch 37: the affixes go around the formatting (CSL 1.0.2
+    // "Affixes": they are not formatted with the element), as for every
+    // other element.
     let affixes = &label.affixes;
     let affix_loc = ctx.apply_prefix(affixes);
+    let idx = ctx.push_format(label.formatting);
 
     ctx.may_strip_periods(label.strip_periods);
     let cidx = ctx.push_case(label.text_case);
@@ -667,8 +669,8 @@ fn render_label_with_var<T: EntryLike>(
 
     ctx.pop_case(cidx);
     ctx.stop_stripping_periods();
-    ctx.apply_suffix(affixes, affix_loc);
     ctx.pop_format(idx);
+    ctx.apply_suffix(affixes, affix_loc);
 }
 
 impl RenderCsl for citationberg::Date {
