@@ -67,7 +67,14 @@ impl Tag {
             (Tag::Open(m), Tag::CloseSpan) => {
                 matches!(m, Markup::SmallCaps | Markup::NoCase | Markup::NoDecor)
             }
-            (Tag::OpenQuote(a), Tag::CloseQuote(b)) => a == b,
+            // A straight quote may also be closed by its curly closer (text
+            // whose closing quotes and apostrophes were made typographic
+            // already: `'single’`).
+            (Tag::OpenQuote(a), Tag::CloseQuote(b)) => {
+                a == b
+                    || (a, b) == (QuoteKind::StraightSingle, QuoteKind::CurlySingle)
+                    || (a, b) == (QuoteKind::StraightDouble, QuoteKind::CurlyDouble)
+            }
             _ => false,
         }
     }
@@ -266,5 +273,10 @@ mod tests {
             "[Quote(true)a [Quote(false)bQuote(false)] cQuote(true)] [Quote(false)dQuote(false)]"
         );
         assert_eq!(show("l'Égypte, Plato’s"), "l’Égypte, Plato’s");
+        assert_eq!(
+            show("The 'single' case of the '90s"),
+            "The [Quote(true)singleQuote(true)] case of the ’90s"
+        );
+        assert_eq!(show("The 'single’ case"), "The [Quote(true)singleQuote(true)] case");
     }
 }
