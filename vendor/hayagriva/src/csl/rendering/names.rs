@@ -679,7 +679,13 @@ fn write_name<T: EntryLike>(
     let first_name = |ctx: &mut Context<T>| {
         if let Some(first) = &name.given_name {
             if let Some(initialize_with) = name_opts.initialize_with {
-                if form == DisambiguatedNameForm::LongInitialized {
+                let initialize = form == DisambiguatedNameForm::LongInitialized;
+                // citris patch 39: initials and abbreviations written with
+                // periods, as citeproc-js reads them.
+                if let Some(given) = name.abbreviated_given_name(initialize_with, initialize)
+                {
+                    ctx.push_str(&given);
+                } else if initialize {
                     name.initials(ctx, Some(initialize_with), hyphen_init).unwrap();
                 } else {
                     name.first_name_with_delimiter(ctx, Some(initialize_with)).unwrap();
