@@ -3275,6 +3275,43 @@ impl<'a, T: EntryLike> Context<'a, T> {
             buf.truncate(buf.trim_end().len());
         }
 
+        // citris patch 40: punctuation that meets punctuation is merged as
+        // citeproc-js merges it (`ed.` + `.)` → `ed.)`, `Why?` + `. ` →
+        // `Why? `, `colon:` + `!` → `colon!`).
+        let mut s = s;
+        if let Some(first) = s.chars().next().filter(|c| ".:;!?,".contains(*c)) {
+            let in_buf = !self.writing.buf.is_empty();
+            // After names (which the subsequent-author-substitute may
+            // replace), the mark is kept and a doubled one is taken from the
+            // names instead: `Jr.` + `.` → `Jr` + `.`, so `———.` keeps it.
+            let after_names = !in_buf
+                && self
+                    .writing
+                    .elem_stack
+                    .last_mut_predicate(|s| !s.is_empty())
+                    .is_some_and(|c| ends_in_names(c));
+            if let Some(buf) = last_buffer(&mut self.writing)
+                && let Some(prev) = buf.chars().next_back()
+            {
+                let merge = match merge_punctuation(prev, first) {
+                    PunctuationMerge::First if after_names && prev == first => {
+                        PunctuationMerge::Second
+                    }
+                    merge => merge,
+                };
+                match merge {
+                    PunctuationMerge::Both => {}
+                    PunctuationMerge::First => s = &s[first.len_utf8()..],
+                    PunctuationMerge::Second => {
+                        buf.pop();
+                        if in_buf {
+                            self.writing.buf.mark_changed();
+                        }
+                    }
+                }
+            }
+        }
+
         // Do not print duplicate affixes.
         if s.chars().all(|c| !c.is_alphabetic()) {
             let trimmed = s.trim_end();
@@ -4061,6 +4098,41 @@ impl Brackets {
             Brackets::Square => Some(']'),
             Brackets::None => None,
         }
+    }
+}
+
+/// Whether the last text of `children` is inside a `cs:names` element.
+fn ends_in_names(children: &ElemChildren) -> bool {
+    match children.0.last() {
+        Some(ElemChild::Elem(e)) => {
+            matches!(e.meta, Some(ElemMeta::Names(_))) || ends_in_names(&e.children)
+        }
+        _ => false,
+    }
+}
+
+/// What is left when two punctuation marks meet (citris patch 40).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PunctuationMerge {
+    /// Both are printed (`period.:`).
+    Both,
+    /// Only the first (`ed..` → `ed.`, `Why?.` → `Why?`).
+    First,
+    /// Only the second (`colon:!` → `colon!`).
+    Second,
+}
+
+/// How citeproc-js merges the punctuation mark `next` printed right after
+/// `prev`: the same mark once; a period or colon after `;`, `!` or `?` (and a
+/// period after a colon) is dropped; `!` or `?` replaces a colon or
+/// semicolon; other pairs stay (the CSL test suite's
+/// `punctuation_FullMonty*` tables).
+fn merge_punctuation(prev: char, next: char) -> PunctuationMerge {
+    match (prev, next) {
+        _ if prev == next => PunctuationMerge::First,
+        (';' | '!' | '?', '.' | ':') | (':', '.') => PunctuationMerge::First,
+        (':' | ';', '!' | '?') => PunctuationMerge::Second,
+        _ => PunctuationMerge::Both,
     }
 }
 
@@ -4901,6 +4973,44 @@ mod tests {
         assert_eq!(
             render_json_items(style, items, &[&[("a", None, None)]]),
             ["Doe and also Roe (_eds._)"]
+        );
+    }
+
+    #[test]
+    fn punctuation_marks_merge_as_in_citeproc_js() {
+        // citris patch 40.
+        use PunctuationMerge::*;
+        for (prev, next, merge) in [
+            ('.', '.', First),
+            ('?', '.', First),
+            ('!', ':', First),
+            (':', '.', First),
+            (';', '?', Second),
+            (':', '!', Second),
+            ('.', ':', Both),
+            (',', '.', Both),
+            ('.', ',', Both),
+            ('?', '!', Both),
+        ] {
+            assert_eq!(merge_punctuation(prev, next), merge, "{prev}{next}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn a_label_period_is_not_doubled() {
+        // citris patch 40.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms><term name="editor" form="short">ed.</term></terms></locale>
+            <citation><layout><names variable="editor"><name/>
+              <label form="short" prefix=" (" suffix=".)"/></names>
+            <text variable="title" prefix=", " suffix="."/></layout></citation></style>"#;
+        let items = r#"[{"id": "a", "type": "book", "title": "Why?",
+            "editor": [{"family": "Roe", "given": "Jo"}]}]"#;
+        assert_eq!(
+            render_json_items(style, items, &[&[("a", None, None)]]),
+            ["Jo Roe (ed.), Why?"]
         );
     }
 }
