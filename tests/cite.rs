@@ -1085,10 +1085,12 @@ fn quotes_in_titles_are_localised_and_nested() {
         &one("apa", item("The ‘No jab, No school’ policy")).text,
         "The ‘No jab, No school’ policy.",
     );
-    // Straight single quotes pair too; a lone apostrophe is an apostrophe.
+    // Straight single quotes pair too; a lone one is an apostrophe, printed
+    // typographic as citeproc-js does (hayagriva patch 31; the CSL test
+    // suite's flipflop_StartingApostrophe: `ETFA ’09`).
     assert_has(
         &one("ieee", item("The 'single' case of the '90s")).text,
-        "“The ‘single’ case of the '90s,”",
+        "“The ‘single’ case of the ’90s,”",
     );
     // British English: outer ‘ ’, inner “ ”, punctuation outside.
     let style = Style::bundled("ieee").unwrap();

@@ -28,7 +28,7 @@ use crate::csl::rendering::RenderCsl;
 use crate::csl::rendering::names::{DisambiguatedNameForm, NameDisambiguationProperties};
 use crate::csl::taxonomy::NumberOrPageVariableResult;
 use crate::lang::CaseFolder;
-use crate::types::{ChunkKind, ChunkedString, Date, MaybeTyped, Person};
+use crate::types::{ChunkKind, ChunkedString, Date, MaybeTyped, Person, StringChunk};
 
 use self::elem::last_text_mut_child;
 pub use self::elem::{
@@ -45,6 +45,7 @@ mod citation_label;
 mod elem;
 mod rendering;
 mod par;
+mod rich;
 mod sort;
 mod taxonomy;
 
@@ -81,6 +82,8 @@ struct SpeculativeItemRender<'a, T: EntryLike> {
     locale: Option<LocaleCode>,
     purpose: Option<CitePurpose>,
     collapse_verdict: Option<CollapseVerdict>,
+    /// citris patch 32: the cite's prefix and suffix.
+    affixes: (Option<&'a str>, Option<&'a str>),
 }
 
 #[derive(Debug, PartialEq)]
@@ -205,6 +208,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                         is_near_note,
                         is_first: seen.insert(*entry),
                         initial_idx: item.initial_idx,
+                        leads_citation: i == 0,
                     },
                     speculative: SpeculativeCiteProperties::speculate(
                         None,
@@ -229,6 +233,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                 citation.locale.as_ref(),
                 item.purpose,
                 None,
+                (None, None),
             );
             let rendered_with = cite_props.clone();
             let mut cite_props = cite_props.clone();
@@ -262,6 +267,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                     locale: item.locale.clone(),
                     purpose: item.purpose,
                     collapse_verdict: None,
+                    affixes: (item.prefix, item.suffix),
                 });
             }
 
@@ -356,7 +362,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
             }
             // citris patch 25: on every core.
             let rendered = par::map(&todo, |&(c, i)| {
-                do_rerender(&res[c].request.style(), &res[c].items[i], res[c].request)
+                do_rerender(&res[c].request.style(), &res[c].items[i], res[c].request, false)
             });
             for ((c, i), r) in todo.into_iter().zip(rendered) {
                 let item = &mut res[c].items[i];
@@ -367,59 +373,64 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
         }
 
         // 3. Group adjacent citations.
+        //
+        // citris patch 35: cites whose names render the same (the output,
+        // not the full name lists behind an "et al.") are moved next to the
+        // first cite with those names, keeping the order otherwise; the
+        // groups are numbered in order and each later member of a group is
+        // preceded by the cite-group delimiter (CSL 1.0.2 "Cite Grouping";
+        // when only `collapse` activates grouping by year, citeproc-js's
+        // default: ", " in in-text styles, the layout delimiter in note
+        // styles). The
+        // old loop numbered a late member with the latest group's number,
+        // put the group delimiter before each group's first cite and lost
+        // track of positions after moving a cite.
         for cite in res.iter_mut() {
-            // This map contains the last index of each entry with this names
-            // elem.
-            let mut map: HashMap<String, usize> = HashMap::new();
-            let mut group_idx = 0;
-
-            for i in 0..cite.items.len() {
-                let Some(delim) =
-                    cite.request.style.citation.cite_group_delimiter.as_deref().or_else(
-                        || {
-                            cite.request
-                                .style
-                                .citation
-                                .layout
-                                .delimiter
-                                .as_deref()
-                                .filter(|_| {
-                                    cite.request.style.citation.collapse.is_some()
-                                })
-                        },
-                    )
-                else {
-                    continue;
-                };
-
-                let Some(name_elem) =
-                    cite.items[i].rendered.find_names().map(|e| format!("{e:?}"))
-                else {
-                    continue;
-                };
-
-                let mut prev = None;
-                let target = *map
-                    .entry(name_elem)
-                    .and_modify(|i| {
-                        prev = Some(*i);
-                        *i += 1
-                    })
-                    .or_insert_with(|| {
-                        group_idx += 1;
-                        i
-                    });
-
-                let mut pos = i;
-                while target < pos {
-                    cite.items.swap(pos, pos - 1);
-                    pos -= 1;
+            let citation = &cite.request.style.citation;
+            let Some(delim) = citation.cite_group_delimiter.as_deref().or(match citation
+                .collapse
+            {
+                Some(Collapse::Year | Collapse::YearSuffix | Collapse::YearSuffixRanged)
+                    if cite.request.style.settings.class == StyleClass::InText =>
+                {
+                    Some(", ")
                 }
+                Some(Collapse::Year | Collapse::YearSuffix | Collapse::YearSuffixRanged) => {
+                    citation.layout.delimiter.as_deref()
+                }
+                Some(Collapse::CitationNumber) => citation.layout.delimiter.as_deref(),
+                None => None,
+            }) else {
+                continue;
+            };
 
-                cite.items[target].delim_override = Some(delim);
-                cite.items[target].group_idx = Some(group_idx);
-                if let Some(prev) = prev {
-                    cite.items[prev].delim_override = None;
+            let mut groups: Vec<(Option<String>, Vec<SpeculativeItemRender<'_, T>>)> =
+                Vec::new();
+            for item in std::mem::take(&mut cite.items) {
+                // Cites without names share the empty key, as in citeproc-js.
+                let key = Some(
+                    item.rendered
+                        .find_names()
+                        .map(|e| format!("{:?}", e.children))
+                        .unwrap_or_default(),
+                );
+                match key
+                    .as_ref()
+                    .and_then(|k| groups.iter_mut().find(|(g, _)| g.as_ref() == Some(k)))
+                {
+                    Some((_, members)) => members.push(item),
+                    None => groups.push((key, vec![item])),
+                }
+            }
+            let mut number = 0;
+            for (key, members) in groups {
+                if key.is_some() {
+                    number += 1;
+                }
+                for (k, mut item) in members.into_iter().enumerate() {
+                    item.group_idx = key.is_some().then_some(number);
+                    item.delim_override = (k > 0).then_some(delim);
+                    cite.items.push(item);
                 }
             }
         }
@@ -494,6 +505,7 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                 .map(|item| {
                     let unchanged = item.purpose.is_none()
                         && item.collapse_verdict.is_none()
+                        && item.affixes == (None, None)
                         && item.rendered_with.as_ref() == Some(&item.cite_props);
                     (!unchanged).then(|| last_purpose_render(&style_ctx, item, cite.request))
                 })
@@ -525,11 +537,24 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                     }
 
                     for (i, item) in cite.items.iter().enumerate() {
-                        if item.hidden {
+                        // citris patch 35: a collapsed cite with nothing to
+                        // print (a cite without a date after its author's
+                        // others) is left out with its delimiter.
+                        if item.hidden
+                            || (item.collapse_verdict.is_some() && !item.rendered.has_content())
+                        {
                             continue;
                         }
 
+                        // citris patch 32: no delimiter before a cite whose
+                        // prefix begins with punctuation (`, and `, `. He said`),
+                        // as in citeproc-js.
+                        let prefix_punct = item
+                            .affixes
+                            .0
+                            .is_some_and(|p| p.starts_with([',', '.', ';', ':', '!', '?']));
                         if i != 0
+                            && !prefix_punct
                             && let Some(delim) = cite
                                 .items
                                 .get(i)
@@ -688,6 +713,7 @@ pub fn standalone_citation<T: EntryLike + Sync>(
                 req.locale.as_ref(),
                 item.purpose,
                 None,
+                (item.prefix, item.suffix),
             )
         });
     }
@@ -739,10 +765,13 @@ pub fn standalone_citation<T: EntryLike + Sync>(
     }
 }
 
+/// `affixes`: with the cite's prefix and suffix (the final render; they play
+/// no part in disambiguation, citris patch 32).
 fn do_rerender<T: EntryLike>(
     ctx: &StyleContext<'_>,
     item: &SpeculativeItemRender<T>,
     request: &CitationRequest<'_, T>,
+    affixes: bool,
 ) -> ElemChildren {
     ctx.citation(
         item.entry,
@@ -751,6 +780,7 @@ fn do_rerender<T: EntryLike>(
         request.locale.as_ref(),
         item.purpose,
         item.collapse_verdict,
+        if affixes { item.affixes } else { (None, None) },
     )
 }
 
@@ -834,7 +864,7 @@ fn last_purpose_render<T: EntryLike + Debug>(
             item.locale.as_ref(),
         )
     } else {
-        do_rerender(ctx, item, request)
+        do_rerender(ctx, item, request, true)
     }
 }
 
@@ -1281,12 +1311,6 @@ fn collapse_items<'a, T: EntryLike>(cite: &mut SpeculativeCiteRender<'a, '_, T>)
         .as_deref()
         .or(style.citation.layout.delimiter.as_deref());
 
-    let group_delimiter = style.citation.cite_group_delimiter.as_deref();
-    let year_suffix_delimiter = style
-        .citation
-        .year_suffix_delimiter
-        .as_deref()
-        .or(style.citation.cite_group_delimiter.as_deref());
 
     match style.citation.collapse {
         Some(Collapse::CitationNumber) => {
@@ -1365,45 +1389,90 @@ fn collapse_items<'a, T: EntryLike>(cite: &mut SpeculativeCiteRender<'a, '_, T>)
         Some(
             c @ (Collapse::Year | Collapse::YearSuffix | Collapse::YearSuffixRanged),
         ) => {
-            // Index of where the current group started and the group we are
-            // currently in.
-            let mut group_idx: Option<(usize, usize)> = None;
-            for i in 0..cite.items.len() {
-                match group_idx {
-                    // This is our group.
-                    Some((_, idx)) if Some(idx) == cite.items[i].group_idx => {
-                        if c == Collapse::YearSuffix
-                            && let DisambiguateState::YearSuffix(s) =
-                                cite.items[i].cite_props.speculative.disambiguation
-                            && s > 0
-                        {
-                            // We want to collapse the years up to the suffix
-                            // and the current item has a year suffix greater
-                            // than zero, which means it follows another item
-                            // with the same year. In this case, we collapse
-                            // the year suffix.
-                            cite.items[i].delim_override = year_suffix_delimiter;
-                            cite.items[i].collapse_verdict =
-                                Some(CollapseVerdict::YearSuffix);
-                            continue;
-                        }
-                        // FIXME: Retains delimiter in names.
-                        cite.items[i].delim_override = group_delimiter;
-                        cite.items[i].collapse_verdict = Some(CollapseVerdict::First);
-                    }
-                    // This is a different group.
-                    Some((start, _)) if start + 1 < i => {
-                        cite.items[i].delim_override = after_collapse_delim;
-                        group_idx = cite.items[i].group_idx.map(|idx| (i, idx));
-                    }
-                    // We are at the beginning.
-                    _ => {
-                        group_idx = cite.items[i].group_idx.map(|idx| (i, idx));
+            // citris patch 35 (CSL 1.0.2 "Citation Collapsing"): in a group
+            // of two or more cites, the later ones print only their date
+            // (after the cite-group delimiter; after a cite with a locator the
+            // after-collapse delimiter, as citeproc-js does); with `year-suffix*`, a
+            // cite of the same year as the one before it prints only its year
+            // suffix (after the year-suffix delimiter, default the cite-group
+            // delimiter if given, else the layout delimiter), and `year-suffix-ranged` joins runs of three or more
+            // consecutive suffixes with an en dash; the cite after a collapsed
+            // group follows the after-collapse delimiter. Before, a suffix
+            // was collapsed whenever it was not `a` (whatever came before it)
+            // and ranges were not made.
+            let layout_delim = style.citation.layout.delimiter.as_deref();
+            let suffix_delim = style
+                .citation
+                .year_suffix_delimiter
+                .as_deref()
+                .or(style.citation.cite_group_delimiter.as_deref())
+                .or(layout_delim);
+            let year = |item: &SpeculativeItemRender<'a, T>| {
+                item.entry.resolve_date_variable(DateVariable::Issued).map(|d| d.year)
+            };
+            let suffix = |item: &SpeculativeItemRender<'a, T>| match item
+                .cite_props
+                .speculative
+                .disambiguation
+            {
+                DisambiguateState::YearSuffix(s) => Some(s),
+                _ => None,
+            };
+            let items = &mut cite.items;
+            let mut i = 0;
+            while i < items.len() {
+                let Some(group) = items[i].group_idx else {
+                    i += 1;
+                    continue;
+                };
+                let mut end = i + 1;
+                while end < items.len() && items[end].group_idx == Some(group) {
+                    end += 1;
+                }
+                if end - i < 2 {
+                    i = end;
+                    continue;
+                }
+                for k in i + 1..end {
+                    items[k].collapse_verdict = Some(CollapseVerdict::First);
+                    if items[k - 1].locator.is_some() {
+                        items[k].delim_override = after_collapse_delim;
+                    } else if c != Collapse::Year
+                        && suffix(&items[k]).is_some()
+                        && suffix(&items[k - 1]).is_some()
+                        && year(&items[k]) == year(&items[k - 1])
+                    {
+                        items[k].collapse_verdict = Some(CollapseVerdict::YearSuffix);
+                        items[k].delim_override = suffix_delim;
                     }
                 }
+                if c == Collapse::YearSuffixRanged {
+                    // Runs: a cite, then cites printing only the next suffixes.
+                    let mut start = i;
+                    while start < end {
+                        let mut last = start;
+                        while last + 1 < end
+                            && items[last + 1].collapse_verdict
+                                == Some(CollapseVerdict::YearSuffix)
+                            && suffix(&items[last + 1])
+                                == suffix(&items[last]).map(|s| s.wrapping_add(1))
+                        {
+                            last += 1;
+                        }
+                        if last >= start + 2 {
+                            for item in &mut items[start + 1..last] {
+                                item.hidden = true;
+                            }
+                            items[last].delim_override = Some("–");
+                        }
+                        start = last + 1;
+                    }
+                }
+                if end < items.len() {
+                    items[end].delim_override = after_collapse_delim;
+                }
+                i = end;
             }
-
-            // TODO: Year ranged.
         }
         None => {}
     }
@@ -1814,9 +1883,17 @@ impl<'a> StyleContext<'a> {
         term_locale: Option<&LocaleCode>,
         kind: Option<CitePurpose>,
         collapse_verdict: Option<CollapseVerdict>,
+        affixes: (Option<&str>, Option<&str>),
     ) -> ElemChildren {
-        let ctx =
-            self.do_citation(entry, props, locale, term_locale, kind, collapse_verdict);
+        let ctx = self.do_citation(
+            entry,
+            props,
+            locale,
+            term_locale,
+            kind,
+            collapse_verdict,
+            affixes,
+        );
         ctx.flush()
     }
 
@@ -1841,8 +1918,24 @@ impl<'a> StyleContext<'a> {
         term_locale: Option<&'b LocaleCode>,
         kind: Option<CitePurpose>,
         collapse_verdict: Option<CollapseVerdict>,
+        (prefix, suffix): (Option<&str>, Option<&str>),
     ) -> Context<'b, T> {
         let mut ctx = self.ctx(entry, props, locale, term_locale, false);
+        // citris patch 34: a term that begins the first cite is capitalised,
+        // and one that begins a later cite when the cites are delimited like
+        // sentences (`. `).
+        let ends_sentence = |s: &str| s.trim_end().ends_with(['.', '!', '?']);
+        ctx.writing.term_predecessor = !(ctx.instance.cite_props.certain.leads_citation
+            || self.csl.citation.layout.delimiter.as_deref().is_some_and(ends_sentence));
+        // citris patch 32: the cite's prefix, as rich text.
+        if let Some(prefix) = prefix {
+            ctx.push_rich(&StringChunk::normal(prefix.to_string()).into(), false);
+            // A term after a prefix that ends a sentence of more than one
+            // word is capitalised (`Caps after. Ibid.`, not `See ibid.` or
+            // `Nocapsafter. ibid.`), as citeproc-js does.
+            ctx.writing.term_predecessor =
+                !(ends_sentence(prefix) && prefix.split_whitespace().count() > 1);
+        }
 
         let do_regular = |ctx: &mut Context<'b, T>| {
             let reset = if ctx.instance.kind.is_none() {
@@ -2008,6 +2101,11 @@ impl<'a> StyleContext<'a> {
                 do_regular(&mut ctx);
             }
         }
+        // citris patch 32: the cite's suffix; its leading punctuation may move
+        // into quotes the cite ends with.
+        if let Some(suffix) = suffix {
+            ctx.push_rich(&StringChunk::normal(suffix.to_string()).into(), true);
+        }
         ctx
     }
 
@@ -2165,6 +2263,12 @@ pub struct CitationItem<'a, T: EntryLike> {
     pub hidden: bool,
     /// Format the item in a special way.
     pub purpose: Option<CitePurpose>,
+    /// Text printed before the item, inside the citation (a cite prefix such
+    /// as `see `; CSL-JSON rich text, citris patch 32).
+    pub prefix: Option<&'a str>,
+    /// Text printed after the item, inside the citation (a cite suffix, CSL-JSON
+    /// rich text, citris patch 32).
+    pub suffix: Option<&'a str>,
     /// The initial index of this item in the list of items.
     initial_idx: usize,
 }
@@ -2178,6 +2282,8 @@ impl<'a, T: EntryLike> CitationItem<'a, T> {
             locale: None,
             hidden: false,
             purpose: None,
+            prefix: None,
+            suffix: None,
             initial_idx: 0,
         }
     }
@@ -2190,6 +2296,8 @@ impl<'a, T: EntryLike> CitationItem<'a, T> {
             locale: None,
             hidden: false,
             purpose: None,
+            prefix: None,
+            suffix: None,
             initial_idx: 0,
         }
     }
@@ -2208,8 +2316,18 @@ impl<'a, T: EntryLike> CitationItem<'a, T> {
             locale,
             hidden,
             purpose,
+            prefix: None,
+            suffix: None,
             initial_idx: 0,
         }
+    }
+
+    /// Set the text printed before and after this item inside the citation
+    /// (the cite's prefix and suffix; CSL-JSON rich text).
+    pub fn with_affixes(mut self, prefix: Option<&'a str>, suffix: Option<&'a str>) -> Self {
+        self.prefix = prefix;
+        self.suffix = suffix;
+        self
     }
 
     /// Change the `kind` of this item.
@@ -2311,6 +2429,10 @@ pub(crate) struct WritingContext {
     info_memo: RefCell<InfoMemo>,
     /// Check whether this is the first date.
     first_date: bool,
+    /// citris patch 34: whether the cite or entry has output before the
+    /// current element (affixes aside): a term with none before it is
+    /// capitalised (citeproc-js's `term_predecessor`).
+    term_predecessor: bool,
     /// The disambiguation-relevant properties of the first `cs:name` element.
     /// This is `None` if no `cs:name` elements were rendered.
     first_name: Option<NameDisambiguationProperties>,
@@ -2351,6 +2473,7 @@ impl Default for WritingContext {
             suppress_generation: std::cell::Cell::new(0),
             info_memo: RefCell::new(InfoMemo::default()),
             first_date: true,
+            term_predecessor: false,
             first_name: None,
             format_stack: NonEmptyStack::default(),
             cases: NonEmptyStack::default(),
@@ -2418,6 +2541,37 @@ impl WritingContext {
 
         let formatted = format.add_text(mem::take(&mut self.buf).finish());
         self.elem_stack.last_mut().0.push(ElemChild::Text(formatted))
+    }
+
+    /// Like [`Self::save_to_block`], but the text case goes on across the
+    /// break (citris patch 31: formatting from rich text inside one value).
+    fn save_to_block_continuing(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let format = *self.formatting();
+        let text = self.buf.take_continuing();
+        if let Some(ElemChild::Text(child)) = self.elem_stack.last_mut().0.last_mut()
+            && format == child.formatting
+        {
+            child.text.push_str(&text);
+            return;
+        }
+        self.elem_stack.last_mut().0.push(ElemChild::Text(format.add_text(text)))
+    }
+
+    /// Push a formatting from rich text (citris patch 31).
+    fn push_inline_format(&mut self, format: Formatting) -> FormatIdx {
+        self.save_to_block_continuing();
+        let pos = self.format_stack.len();
+        self.format_stack.push(format);
+        FormatIdx(pos)
+    }
+
+    /// Pop a formatting from rich text (citris patch 31).
+    fn pop_inline_format(&mut self, pos: FormatIdx) {
+        self.save_to_block_continuing();
+        self.format_stack.drain(pos.0).for_each(drop);
     }
 
     /// Add another subtree to the children element. This must be done to
@@ -2706,6 +2860,9 @@ struct CertainCiteProperties {
     pub is_first: bool,
     /// The index of the item in the original citation request.
     pub initial_idx: usize,
+    /// Whether the cite comes first in its citation (after sorting; cite
+    /// grouping never moves the first cite). citris patch 34.
+    pub leads_citation: bool,
 }
 
 impl CertainCiteProperties {
@@ -3126,6 +3283,43 @@ impl<'a, T: EntryLike> Context<'a, T> {
             buf.truncate(buf.trim_end().len());
         }
 
+        // citris patch 40: punctuation that meets punctuation is merged as
+        // citeproc-js merges it (`ed.` + `.)` → `ed.)`, `Why?` + `. ` →
+        // `Why? `, `colon:` + `!` → `colon!`).
+        let mut s = s;
+        if let Some(first) = s.chars().next().filter(|c| ".:;!?,".contains(*c)) {
+            let in_buf = !self.writing.buf.is_empty();
+            // After names (which the subsequent-author-substitute may
+            // replace), the mark is kept and a doubled one is taken from the
+            // names instead: `Jr.` + `.` → `Jr` + `.`, so `———.` keeps it.
+            let after_names = !in_buf
+                && self
+                    .writing
+                    .elem_stack
+                    .last_mut_predicate(|s| !s.is_empty())
+                    .is_some_and(|c| ends_in_names(c));
+            if let Some(buf) = last_buffer(&mut self.writing)
+                && let Some(prev) = buf.chars().next_back()
+            {
+                let merge = match merge_punctuation(prev, first) {
+                    PunctuationMerge::First if after_names && prev == first => {
+                        PunctuationMerge::Second
+                    }
+                    merge => merge,
+                };
+                match merge {
+                    PunctuationMerge::Both => {}
+                    PunctuationMerge::First => s = &s[first.len_utf8()..],
+                    PunctuationMerge::Second => {
+                        buf.pop();
+                        if in_buf {
+                            self.writing.buf.mark_changed();
+                        }
+                    }
+                }
+            }
+        }
+
         // Do not print duplicate affixes.
         if s.chars().all(|c| !c.is_alphabetic()) {
             let trimmed = s.trim_end();
@@ -3152,16 +3346,42 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
 
         self.writing.pull_punctuation = false;
+        self.writing.term_predecessor = true;
+    }
+
+    /// Push a term (`cs:text term`): capitalised when nothing comes before
+    /// it in the cite or entry, except in the citations of an in-text style
+    /// (citris patch 34, citeproc-js's `term_predecessor`: `Ibid.` at the
+    /// start of a note).
+    pub(crate) fn push_term(&mut self, term: &str) {
+        let capitalize = !self.writing.term_predecessor
+            && (self.bibliography || self.style.csl.settings.class != StyleClass::InText);
+        let mut chars = term.chars();
+        match chars.next() {
+            Some(first) if capitalize && first.is_lowercase() => {
+                let capitalized: String = first.to_uppercase().chain(chars).collect();
+                self.push_str(&capitalized)
+            }
+            _ => self.push_str(term),
+        }
     }
 
     /// Push a chunked string to the buffer.
     pub fn push_chunked(&mut self, chunked: &ChunkedString) {
+        if self.instance.entry.rich_text()
+            && chunked.0.iter().any(|c| {
+                c.kind == ChunkKind::Normal && rich::may_have_markup(&c.value)
+            })
+        {
+            return self.push_rich(chunked, false);
+        }
         for chunk in &chunked.0 {
             match chunk.kind {
                 ChunkKind::Normal => self.push_str(&chunk.value),
                 ChunkKind::Verbatim => {
                     self.writing.buf.push_verbatim(&chunk.value);
                     self.writing.pull_punctuation = false;
+                    self.writing.term_predecessor = true;
                 }
                 ChunkKind::Math => {
                     self.writing.buf.prevent_trimming();
@@ -3178,8 +3398,165 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
     }
 
+    /// Push a string value with CSL-JSON rich text: its markup becomes
+    /// formatting flipped against the formatting around it, its quotes the
+    /// locale's (inner quotes inside quotes), text in `nocase` spans (and in
+    /// small caps, superscript and subscript) keeps its case (citris patch
+    /// 31, see [`rich`]).
+    ///
+    /// `pull`: the first text may move punctuation into quotes before it (as
+    /// an affix does).
+    fn push_rich(&mut self, chunked: &ChunkedString, mut pull: bool) {
+        use citationberg::{FontStyle, FontVariant, FontWeight, VerticalAlign};
+        use rich::{Markup, Piece};
+
+        // Open markup: its kind, the formatting it pushed, and for quotes
+        // whether they are inner quotes and the quote state before them.
+        let mut open: Vec<(Markup, Option<FormatIdx>, bool, bool)> = Vec::new();
+        let mut verbatim = 0usize;
+        let mut ends_in_quote = false;
+        let keeps_case =
+            |m: Markup| matches!(m, Markup::NoCase | Markup::SmallCaps | Markup::Sup | Markup::Sub);
+        for chunk in &chunked.0 {
+            if chunk.kind != ChunkKind::Normal {
+                self.push_chunked(&ChunkedString(vec![chunk.clone()]));
+                ends_in_quote = false;
+                continue;
+            }
+            for piece in rich::parse(&chunk.value) {
+                ends_in_quote = false;
+                let first = std::mem::take(&mut pull);
+                match piece {
+                    Piece::Text(t) if verbatim > 0 => {
+                        self.writing.reconfigure();
+                        self.writing.buf.push_verbatim(&t);
+                        self.writing.pull_punctuation = false;
+                        self.writing.term_predecessor = true;
+                    }
+                    Piece::Text(t) => {
+                        if !first {
+                            self.writing.pull_punctuation = false;
+                        }
+                        self.push_str(&t);
+                    }
+                    Piece::Open(Markup::Quote(outer_form)) => {
+                        self.writing.pull_punctuation = false;
+                        // Inside quotes, the other kind; else the form given.
+                        let enclosing = open
+                            .iter()
+                            .rev()
+                            .find(|(m, ..)| matches!(m, Markup::Quote(_)))
+                            .map(|(_, _, inner, _)| *inner)
+                            .or(self.writing.inner_quotes.then_some(false));
+                        let inner = match enclosing {
+                            Some(enclosing_inner) => !enclosing_inner,
+                            None => !outer_form,
+                        };
+                        let before = self.writing.inner_quotes;
+                        self.push_quote_mark(inner, true);
+                        self.writing.inner_quotes = !inner;
+                        open.push((Markup::Quote(outer_form), None, inner, before));
+                    }
+                    Piece::Open(m) => {
+                        let mut f = *self.writing.formatting();
+                        match m {
+                            Markup::Italic => {
+                                f.font_style = if f.font_style == FontStyle::Italic {
+                                    FontStyle::Normal
+                                } else {
+                                    FontStyle::Italic
+                                }
+                            }
+                            Markup::Bold => {
+                                f.font_weight = if f.font_weight == FontWeight::Bold {
+                                    FontWeight::Normal
+                                } else {
+                                    FontWeight::Bold
+                                }
+                            }
+                            Markup::SmallCaps => {
+                                f.font_variant = if f.font_variant == FontVariant::SmallCaps
+                                {
+                                    FontVariant::Normal
+                                } else {
+                                    FontVariant::SmallCaps
+                                }
+                            }
+                            Markup::Sup => f.vertical_align = VerticalAlign::Sup,
+                            Markup::Sub => f.vertical_align = VerticalAlign::Sub,
+                            Markup::NoDecor => {
+                                f = Formatting {
+                                    vertical_align: f.vertical_align,
+                                    ..Formatting::default()
+                                }
+                            }
+                            Markup::NoCase | Markup::Quote(_) => {}
+                        }
+                        if keeps_case(m) {
+                            verbatim += 1;
+                        }
+                        let idx = (m != Markup::NoCase)
+                            .then(|| self.writing.push_inline_format(f));
+                        open.push((m, idx, false, false));
+                    }
+                    Piece::Close(_) => {
+                        if let Some(entry) = open.pop() {
+                            ends_in_quote = matches!(entry.0, Markup::Quote(_));
+                            self.close_rich(entry, &mut verbatim, keeps_case);
+                        }
+                    }
+                }
+            }
+        }
+        // The parser matches every pair, so nothing is left open; should it
+        // be, it is closed here and the formatting stack stays balanced.
+        while let Some(entry) = open.pop() {
+            self.close_rich(entry, &mut verbatim, keeps_case);
+        }
+        if ends_in_quote {
+            self.may_pull_punctuation();
+        }
+    }
+
+    /// Close a piece of rich text markup opened in [`Self::push_rich`].
+    fn close_rich(
+        &mut self,
+        (m, idx, inner, before): (rich::Markup, Option<FormatIdx>, bool, bool),
+        verbatim: &mut usize,
+        keeps_case: impl Fn(rich::Markup) -> bool,
+    ) {
+        if let rich::Markup::Quote(_) = m {
+            self.push_quote_mark(inner, false);
+            self.writing.inner_quotes = before;
+        }
+        if keeps_case(m) {
+            *verbatim -= 1;
+        }
+        if let Some(idx) = idx {
+            self.writing.pop_inline_format(idx);
+        }
+    }
+
+    /// Push the locale's opening or closing (inner) quotation mark; nothing
+    /// in sort keys (citris patch 8).
+    fn push_quote_mark(&mut self, inner: bool, open: bool) {
+        if self.instance.sorting.is_some() {
+            return;
+        }
+        let term = match (inner, open) {
+            (false, true) => OtherTerm::OpenQuote,
+            (false, false) => OtherTerm::CloseQuote,
+            (true, true) => OtherTerm::OpenInnerQuote,
+            (true, false) => OtherTerm::CloseInnerQuote,
+        };
+        if let Some(mark) = self.term(term.into(), TermForm::default(), false) {
+            self.push_str(mark);
+        }
+    }
+
     /// Push a link into the buffer.
     pub fn push_link(&mut self, chunked: &ChunkedString, url: String) {
+        self.writing.term_predecessor = true;
         let format = *self.writing.formatting();
         self.writing.save_to_block();
         self.writing
@@ -3191,6 +3568,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
     /// Push a transparent element child into the buffer.
     pub fn push_transparent(&mut self, idx: usize) {
+        self.writing.term_predecessor = true;
         let format = *self.writing.formatting();
         self.writing.save_to_block();
         self.writing
@@ -3728,6 +4106,41 @@ impl Brackets {
             Brackets::Square => Some(']'),
             Brackets::None => None,
         }
+    }
+}
+
+/// Whether the last text of `children` is inside a `cs:names` element.
+fn ends_in_names(children: &ElemChildren) -> bool {
+    match children.0.last() {
+        Some(ElemChild::Elem(e)) => {
+            matches!(e.meta, Some(ElemMeta::Names(_))) || ends_in_names(&e.children)
+        }
+        _ => false,
+    }
+}
+
+/// What is left when two punctuation marks meet (citris patch 40).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PunctuationMerge {
+    /// Both are printed (`period.:`).
+    Both,
+    /// Only the first (`ed..` → `ed.`, `Why?.` → `Why?`).
+    First,
+    /// Only the second (`colon:!` → `colon!`).
+    Second,
+}
+
+/// How citeproc-js merges the punctuation mark `next` printed right after
+/// `prev`: the same mark once; a period or colon after `;`, `!` or `?` (and a
+/// period after a colon) is dropped; `!` or `?` replaces a colon or
+/// semicolon; other pairs stay (the CSL test suite's
+/// `punctuation_FullMonty*` tables).
+fn merge_punctuation(prev: char, next: char) -> PunctuationMerge {
+    match (prev, next) {
+        _ if prev == next => PunctuationMerge::First,
+        (';' | '!' | '?', '.' | ':') | (':', '.') => PunctuationMerge::First,
+        (':' | ';', '!' | '?') => PunctuationMerge::Second,
+        _ => PunctuationMerge::Both,
     }
 }
 
@@ -4274,5 +4687,338 @@ mod tests {
             .collect::<Vec<_>>();
 
         assert_eq!(actual, ["(33)", "()", "(34)"]);
+    }
+
+    /// citris: render CSL-JSON books (id, title) cited as given (id, prefix,
+    /// suffix per cite) in a style; each citation as text with `_…_` around
+    /// italics.
+    #[cfg(feature = "csl-json")]
+    fn render_json_cites(
+        style: &str,
+        items: &[(&str, &str)],
+        citations: &[&[(&str, Option<&str>, Option<&str>)]],
+    ) -> Vec<String> {
+        use citationberg::json::Value;
+        let items: Vec<citationberg::json::Item> = items
+            .iter()
+            .map(|(id, title)| {
+                citationberg::json::Item(
+                    [("id", *id), ("type", "book"), ("title", *title)]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+                        .collect(),
+                )
+            })
+            .collect();
+        render_items_cites(style, &items, citations)
+    }
+
+    /// citris: render CSL-JSON items (a JSON list, read with serde_yaml)
+    /// cited as given, like [`render_json_cites`].
+    #[cfg(feature = "csl-json")]
+    fn render_json_items(
+        style: &str,
+        items: &str,
+        citations: &[&[(&str, Option<&str>, Option<&str>)]],
+    ) -> Vec<String> {
+        let items: Vec<citationberg::json::Item> = serde_yaml::from_str(items).unwrap();
+        render_items_cites(style, &items, citations)
+    }
+
+    #[cfg(feature = "csl-json")]
+    fn render_items_cites(
+        style: &str,
+        items: &[citationberg::json::Item],
+        citations: &[&[(&str, Option<&str>, Option<&str>)]],
+    ) -> Vec<String> {
+        let style = citationberg::Style::from_xml(style).unwrap();
+        let citationberg::Style::Independent(style) = style else { unreachable!() };
+        let mut driver = BibliographyDriver::new();
+        for cites in citations {
+            let cites = cites
+                .iter()
+                .map(|(id, prefix, suffix)| {
+                    let entry =
+                        items.iter().find(|i| i.id().as_deref() == Some(*id)).unwrap();
+                    CitationItem::with_entry(entry).with_affixes(*prefix, *suffix)
+                })
+                .collect();
+            driver.citation(CitationRequest::from_items(cites, &style, &[]));
+        }
+        let finished =
+            driver.finish(BibliographyRequest { style: &style, locale: None, locale_files: &[] });
+        fn write(children: &ElemChildren, out: &mut String) {
+            for child in &children.0 {
+                match child {
+                    ElemChild::Text(t)
+                        if t.formatting.font_style == citationberg::FontStyle::Italic =>
+                    {
+                        out.push('_');
+                        out.push_str(&t.text);
+                        out.push('_');
+                    }
+                    ElemChild::Text(t) => out.push_str(&t.text),
+                    ElemChild::Elem(e) => write(&e.children, out),
+                    _ => {}
+                }
+            }
+        }
+        finished
+            .citations
+            .iter()
+            .map(|c| {
+                let mut s = String::new();
+                write(&c.citation, &mut s);
+                s
+            })
+            .collect()
+    }
+
+    #[cfg(feature = "csl-json")]
+    const QUOTES_LOCALE: &str = r#"<locale>
+        <style-options punctuation-in-quote="true"/><terms>
+        <term name="open-quote">“</term><term name="close-quote">”</term>
+        <term name="open-inner-quote">‘</term><term name="close-inner-quote">’</term>
+        </terms></locale>"#;
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn rich_text_becomes_formatting_and_quotes() {
+        // citris patch 31.
+        let style = format!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>{QUOTES_LOCALE}
+            <citation><layout delimiter="; ">
+              <text variable="title" font-style="italic" text-case="title"/>
+            </layout></citation></style>"#
+        );
+        let items = [
+            ("a", r#"my <i>amazing</i> "quoted 'inner' one""#),
+            ("b", r#"the <span class="nocase">iPod</span> of l'Égypte</i>"#),
+        ];
+        assert_eq!(
+            render_json_cites(&style, &items, &[&[("a", None, None)], &[("b", None, None)]]),
+            [
+                "_My _Amazing_ “Quoted ‘Inner’ One”_",
+                "_The iPod of l’Égypte</i>_",
+            ]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn cite_affixes_surround_the_cite() {
+        // citris patch 32.
+        let style = format!(
+            r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>{QUOTES_LOCALE}
+            <citation><layout prefix="(" suffix=")" delimiter="; ">
+              <text variable="title" quotes="true"/>
+            </layout></citation></style>"#
+        );
+        let items = [("a", "One"), ("b", "Two")];
+        assert_eq!(
+            render_json_cites(
+                &style,
+                &items,
+                &[
+                    &[("a", Some("<i>see</i> "), Some(", p. 3"))],
+                    &[("a", None, None), ("b", Some(", and "), Some(". Done"))],
+                ]
+            ),
+            ["(_see_ “One,” p. 3)", "(“One”, and “Two.” Done)"]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn layout_delimiter_is_not_used_inside_a_cite() {
+        // citris patch 33.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <citation><layout delimiter="; ">
+              <choose><if type="book">
+                <text variable="title"/><text value="!"/>
+              </if></choose>
+            </layout></citation></style>"#;
+        let items = [("a", "One"), ("b", "Two")];
+        assert_eq!(
+            render_json_cites(style, &items, &[&[("a", None, None), ("b", None, None)]]),
+            ["One!; Two!"]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn a_term_that_begins_a_note_is_capitalised() {
+        // citris patch 34.
+        let style = |class: &str| {
+            format!(
+                r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="{class}" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms><term name="ibid">ibid.</term></terms></locale>
+            <citation><layout delimiter="; ">
+              <choose><if position="first"><text variable="title"/></if>
+              <else><text term="ibid"/></else></choose>
+            </layout></citation></style>"#
+            )
+        };
+        let items = [("a", "One")];
+        let cites: &[&[(&str, Option<&str>, Option<&str>)]] = &[
+            &[("a", None, None)],
+            &[("a", None, None)],
+            &[("a", Some("See "), None)],
+            &[("a", Some("As said before. "), None)],
+        ];
+        assert_eq!(
+            render_json_cites(&style("note"), &items, cites),
+            ["One", "Ibid.", "See ibid.", "As said before. Ibid."]
+        );
+        assert_eq!(
+            render_json_cites(&style("in-text"), &items, cites),
+            ["One", "ibid.", "See ibid.", "As said before. ibid."]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn cites_of_one_author_group_and_collapse() {
+        // citris patch 35.
+        let style = |collapse: &str| {
+            format!(
+                r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms><term name="et-al">et al.</term></terms></locale>
+            <citation et-al-min="3" et-al-use-first="1" disambiguate-add-year-suffix="true"
+                collapse="{collapse}">
+            <layout prefix="(" suffix=")" delimiter="; "><group delimiter=" ">
+              <names variable="author"><name form="short"/></names>
+              <date variable="issued"><date-part name="year"/></date>
+            </group></layout></citation></style>"#
+            )
+        };
+        let person = |family: &str| format!(r#"{{"family": "{family}", "given": "A"}}"#);
+        let item = |id: &str, authors: &[&str], year: i32| {
+            let authors: Vec<String> = authors.iter().map(|a| person(a)).collect();
+            format!(
+                r#"{{"id": "{id}", "type": "book", "title": "{id}", "author": [{}],
+                "issued": {{"date-parts": [[{year}]]}}}}"#,
+                authors.join(", ")
+            )
+        };
+        let items = format!(
+            "[{}]",
+            [
+                item("a", &["Smith"], 2000),
+                item("j", &["Jones"], 2000),
+                item("b", &["Smith"], 2000),
+                item("c", &["Smith"], 2000),
+                item("d", &["Smith"], 2001),
+                // "Roe et al." twice: grouped by what is printed, not by the
+                // names behind "et al.".
+                item("r1", &["Roe", "Doe", "Poe"], 1990),
+                item("r2", &["Roe", "Zoe", "Moe"], 1991),
+            ]
+            .join(", ")
+        );
+        let cites: &[&[(&str, Option<&str>, Option<&str>)]] = &[&[
+            ("a", None, None),
+            ("j", None, None),
+            ("b", None, None),
+            ("c", None, None),
+            ("d", None, None),
+            ("r1", None, None),
+            ("r2", None, None),
+        ]];
+        assert_eq!(
+            render_json_items(&style("year"), &items, cites),
+            ["(Smith 2000a, 2000b, 2000c, 2001; Jones 2000; Roe et al. 1990, 1991)"]
+        );
+        assert_eq!(
+            render_json_items(&style("year-suffix-ranged"), &items, cites),
+            ["(Smith 2000a–c, 2001; Jones 2000; Roe et al. 1990, 1991)"]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn apostrophes_in_names_are_typographic() {
+        // citris patch 36.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <citation><layout><names variable="author"><name/></names></layout></citation>
+            </style>"#;
+        let items = r#"[{"id": "a", "type": "book",
+            "author": [{"family": "D'Arcus", "given": "Shun'ichi"}]}]"#;
+        assert_eq!(
+            render_json_items(style, items, &[&[("a", None, None)]]),
+            ["Shun’ichi D’Arcus"]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn names_labels_and_delimiters_follow_their_attributes() {
+        // citris patch 37.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
+                names-delimiter=" and also ">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms>
+              <term name="editor" form="short"><single>ed.</single><multiple>eds.</multiple></term>
+            </terms></locale>
+            <citation><layout>
+              <names variable="author editor">
+                <name form="short" suffix=" "/>
+                <label form="short" plural="always" prefix="(" suffix=")" font-style="italic"/>
+              </names>
+            </layout></citation></style>"#;
+        let items = r#"[{"id": "a", "type": "book",
+            "author": [{"family": "Doe", "given": "A"}],
+            "editor": [{"family": "Roe", "given": "B"}]}]"#;
+        // The label's plural "always" and its affixes outside its italics;
+        // the name's suffix; the inherited names-delimiter. (The author term
+        // is not in the locale: no label for it.)
+        assert_eq!(
+            render_json_items(style, items, &[&[("a", None, None)]]),
+            ["Doe and also Roe (_eds._)"]
+        );
+    }
+
+    #[test]
+    fn punctuation_marks_merge_as_in_citeproc_js() {
+        // citris patch 40.
+        use PunctuationMerge::*;
+        for (prev, next, merge) in [
+            ('.', '.', First),
+            ('?', '.', First),
+            ('!', ':', First),
+            (':', '.', First),
+            (';', '?', Second),
+            (':', '!', Second),
+            ('.', ':', Both),
+            (',', '.', Both),
+            ('.', ',', Both),
+            ('?', '!', Both),
+        ] {
+            assert_eq!(merge_punctuation(prev, next), merge, "{prev}{next}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "csl-json")]
+    fn a_label_period_is_not_doubled() {
+        // citris patch 40.
+        let style = r#"<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+            <info><title>T</title><id>t</id></info>
+            <locale><terms><term name="editor" form="short">ed.</term></terms></locale>
+            <citation><layout><names variable="editor"><name/>
+              <label form="short" prefix=" (" suffix=".)"/></names>
+            <text variable="title" prefix=", " suffix="."/></layout></citation></style>"#;
+        let items = r#"[{"id": "a", "type": "book", "title": "Why?",
+            "editor": [{"family": "Roe", "given": "Jo"}]}]"#;
+        assert_eq!(
+            render_json_items(style, items, &[&[("a", None, None)]]),
+            ["Jo Roe (ed.), Why?"]
+        );
     }
 }

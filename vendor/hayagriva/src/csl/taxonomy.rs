@@ -47,6 +47,11 @@ pub trait EntryLike {
     fn matches_entry_type(&self, kind: taxonomy::Kind) -> bool;
     fn is_english(&self) -> Option<bool>;
     fn key(&self) -> Cow<'_, str>;
+    /// Whether string values may hold CSL-JSON rich text (markup and quotes,
+    /// citris patch 31).
+    fn rich_text(&self) -> bool {
+        false
+    }
 }
 
 impl<'a, T: EntryLike> InstanceContext<'a, T> {
@@ -713,6 +718,25 @@ impl EntryLike for Entry {
     }
 }
 
+/// citris patch 36: a straight apostrophe in a CSL-JSON name is printed as
+/// `’`, as in other CSL-JSON strings (patch 31) and as citeproc-js does
+/// (`Shafi’i`, `D’Arcus`).
+#[cfg(feature = "csl-json")]
+fn apostrophes_in_name(mut person: Person) -> Person {
+    fn fix(s: &mut String) {
+        if s.contains('\'') {
+            *s = s.replace('\'', "’");
+        }
+    }
+    fix(&mut person.name);
+    for part in [&mut person.given_name, &mut person.prefix, &mut person.suffix] {
+        if let Some(part) = part {
+            fix(part);
+        }
+    }
+    person
+}
+
 #[cfg(feature = "csl-json")]
 fn resolve_csl_json_standard_variable(
     item: &citationberg::json::Item,
@@ -819,7 +843,7 @@ impl EntryLike for citationberg::json::Item {
             Some(csl_json::Value::Names(names)) => names
                 .iter()
                 .filter_map(|name| {
-                    Some(Cow::Owned(match name {
+                    Some(Cow::Owned(apostrophes_in_name(match name {
                         csl_json::NameValue::Literal(l) => Person {
                             name: l.literal.clone(),
                             prefix: None,
@@ -869,7 +893,7 @@ impl EntryLike for citationberg::json::Item {
                             alias: None,
                             comma_suffix: comma_suffix.unwrap_or_default(),
                         },
-                    }))
+                    })))
                 })
                 .collect(),
             _ => vec![],
@@ -948,6 +972,10 @@ impl EntryLike for citationberg::json::Item {
 
     fn key(&self) -> Cow<'_, str> {
         self.id().unwrap_or_default()
+    }
+
+    fn rich_text(&self) -> bool {
+        true
     }
 }
 
@@ -1226,5 +1254,9 @@ impl EntryLike for IndexedItem {
 
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.key)
+    }
+
+    fn rich_text(&self) -> bool {
+        true
     }
 }

@@ -534,6 +534,11 @@ impl CaseFolder {
                     if let Some(min_len) = config.always_capitalize_min_len {
                         lookup &= data.end - data.start < min_len;
                     }
+                    // citris patch 30: a stop word that begins a hyphenated
+                    // compound is capitalised (`Pro-Environmental`, but
+                    // `Out-of-Fashion`), as citeproc-js does.
+                    lookup &= !(self.buf[data.end..].starts_with('-')
+                        && !self.buf[..data.start].ends_with('-'));
                     if lookup {
                         let term = self.find_word().unwrap_or_default();
                         if en::STOP_WORDS.binary_search(&term).is_ok() {
@@ -625,6 +630,16 @@ impl CaseFolder {
         self.last_reconfig = self.buf.len();
         self.pristine = true;
         self.case = case;
+    }
+
+    /// Take the text so far, keeping the state of the case conversion for the
+    /// text that follows (citris patch 31: a formatting change inside one
+    /// value is no new sentence or title).
+    pub(crate) fn take_continuing(&mut self) -> String {
+        self.process_word();
+        self.last_word = None;
+        self.last_reconfig = 0;
+        mem::take(&mut self.buf)
     }
 
     /// Yield the transformed string.
@@ -983,6 +998,16 @@ mod tests {
         let title =
             case.transform("Comparative study of Self-reporting students' performance");
         assert_eq!("Comparative Study of Self-Reporting Students' Performance", title);
+    }
+
+    #[test]
+    fn title_case_stop_word_before_hyphen() {
+        // citris patch 30.
+        let case: Case = TitleCase::new().into();
+        let title = case.transform("Employee pro-environmental behavior of the in-group");
+        assert_eq!("Employee Pro-Environmental Behavior of the In-Group", title);
+        let title = case.transform("Out-of-fashion initiatives");
+        assert_eq!("Out-of-Fashion Initiatives", title);
     }
 
     #[test]

@@ -365,6 +365,51 @@ impl Person {
         Ok(())
     }
 
+    /// citris patch 39: the given name with initials and abbreviations as
+    /// citeproc-js writes them, or `None` when the name has a hyphen (then
+    /// [`Self::initials`] or [`Self::first_name_with_delimiter`] apply).
+    ///
+    /// The name is read as words separated by spaces and periods; a word
+    /// followed by a period is an abbreviation and kept as written (`Ph.`,
+    /// `Me.`), so are single capitals; each of these and, when `initialize`
+    /// is set, each other word reduced to its first letter is followed by
+    /// `terminator` (the style's `initialize-with`); other words are kept and
+    /// followed by a space. `M.E` → `M. E.`, `Ph.M.E.` → `Ph. M. E.`, `John
+    /// M.E.` → `J. M. E.` (initialised) or `John M. E.`.
+    pub fn abbreviated_given_name(&self, terminator: &str, initialize: bool) -> Option<String> {
+        let given = self.given_name.as_deref()?;
+        if given.contains('-') || (initialize && !given.contains('.')) {
+            return None;
+        }
+        let mut out = String::new();
+        let mut rest = given.trim();
+        while !rest.is_empty() {
+            let end = rest.find(|c: char| c == '.' || c.is_whitespace()).unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = &rest[end..];
+            let period = rest.starts_with('.');
+            rest = rest.trim_start_matches(|c: char| c == '.' || c.is_whitespace());
+            if word.is_empty() {
+                continue;
+            }
+            let mut graphemes = word.graphemes(true);
+            let first = graphemes.next().unwrap_or_default();
+            let single_capital =
+                graphemes.next().is_none() && first.to_lowercase() != first;
+            if period || single_capital {
+                out.push_str(word);
+                out.push_str(terminator);
+            } else if initialize {
+                out.push_str(first);
+                out.push_str(terminator);
+            } else {
+                out.push_str(word);
+                out.push(' ');
+            }
+        }
+        Some(out.trim_end().to_string())
+    }
+
     /// Yields the first name of a person. Will add the delimiter after initials
     /// / single letters.
     pub fn first_name_with_delimiter(
@@ -609,6 +654,26 @@ impl FromStr for Person {
 #[cfg(test)]
 mod tests {
     use super::Person;
+
+    #[test]
+    fn initials_and_abbreviations_with_periods() {
+        // citris patch 39.
+        let given = |g: &str, t: &str, init: bool| {
+            Person::from_strings(vec!["Doe", g]).unwrap().abbreviated_given_name(t, init)
+        };
+        assert_eq!(given("M.E", ". ", true).as_deref(), Some("M. E."));
+        assert_eq!(given("John M.E.", ". ", true).as_deref(), Some("J. M. E."));
+        assert_eq!(given("John M.E.", ". ", false).as_deref(), Some("John M. E."));
+        assert_eq!(given("Ph.M.E.", ".", true).as_deref(), Some("Ph.M.E."));
+        assert_eq!(given("Ph. M.E.", "", true).as_deref(), Some("PhME"));
+        assert_eq!(given("ME.", ". ", true).as_deref(), Some("ME."));
+        assert_eq!(given("Me.", "", false).as_deref(), Some("Me"));
+        assert_eq!(given("M E", ". ", false).as_deref(), Some("M. E."));
+        assert_eq!(given("ME", ". ", false).as_deref(), Some("ME"));
+        // Without periods, initialising stays with `initials`; hyphens too.
+        assert_eq!(given("John", ". ", true), None);
+        assert_eq!(given("J.-P.", ". ", true), None);
+    }
 
     #[test]
     fn lower_case_part_after_hyphen_is_dropped() {

@@ -145,7 +145,7 @@ impl RenderCsl for citationberg::Text {
                     ctx.writing.pop_delimiter(idx);
                 }
             }
-            ResolvedTextTarget::Term(s) => ctx.push_str(s),
+            ResolvedTextTarget::Term(s) => ctx.push_term(s),
             ResolvedTextTarget::Value(val) => {
                 // citris patch 14: punctuation moves into quotes from
                 // affixes and delimiters, not from a `cs:text value` (IEEE's
@@ -525,12 +525,17 @@ fn render_page_range<T: EntryLike>(range: &PageRanges, ctx: &mut Context<T>) {
 fn label_pluralization(
     label: &citationberg::Label,
     variable: NumberVariableResult,
+    and_term: Option<&str>,
 ) -> bool {
     match label.label.plural {
         LabelPluralize::Always => true,
         LabelPluralize::Never => false,
         LabelPluralize::Contextual => match variable {
-            NumberVariableResult::Regular(MaybeTyped::String(_)) => false,
+            // citris patch 38: a value that is not numbers is plural when it
+            // lists or spans numbers (`213 and 235`), as in citeproc-js.
+            NumberVariableResult::Regular(MaybeTyped::String(s)) => {
+                text_is_plural(&s, and_term)
+            }
             NumberVariableResult::Regular(MaybeTyped::Typed(n)) => {
                 if let NumberOrPageVariable::Number(v) = label.variable {
                     n.is_plural(v.is_number_of_variable())
@@ -556,7 +561,7 @@ impl RenderCsl for citationberg::Label {
                 };
 
                 let depth = ctx.push_elem(citationberg::Formatting::default());
-                let plural = label_pluralization(self, variable);
+                let plural = label_pluralization(self, variable, and_term(ctx));
 
                 let content = ctx
                     .term(Term::from(self.variable), self.label.form, plural)
@@ -571,7 +576,7 @@ impl RenderCsl for citationberg::Label {
                 };
 
                 let depth = ctx.push_elem(citationberg::Formatting::default());
-                let plural = page_is_plural(&p);
+                let plural = page_label_plural(self, &p);
 
                 let content =
                     ctx.term(Term::from(pv), self.label.form, plural).unwrap_or_default();
@@ -621,7 +626,7 @@ impl RenderCsl for citationberg::Label {
         match self.variable {
             NumberOrPageVariable::Number(n) => {
                 if let Some(num) = ctx.resolve_number_variable(n) {
-                    let plural = label_pluralization(self, num);
+                    let plural = label_pluralization(self, num, and_term(ctx));
                     (
                         ctx.term(Term::from(self.variable), self.label.form, plural)
                             .is_some(),
@@ -633,7 +638,7 @@ impl RenderCsl for citationberg::Label {
             }
             NumberOrPageVariable::Page(pv) => {
                 if let Some(p) = ctx.resolve_page_variable(pv) {
-                    let plural = page_is_plural(&p);
+                    let plural = page_label_plural(self, &p);
                     (
                         ctx.term(Term::from(pv), self.label.form, plural).is_some(),
                         UsageInfo::default(),
@@ -655,10 +660,12 @@ fn render_label_with_var<T: EntryLike>(
         return;
     }
 
-    let idx = ctx.push_format(label.formatting);
-
+    // citris patch 37: the affixes go around the formatting (CSL 1.0.2
+    // "Affixes": they are not formatted with the element), as for every
+    // other element.
     let affixes = &label.affixes;
     let affix_loc = ctx.apply_prefix(affixes);
+    let idx = ctx.push_format(label.formatting);
 
     ctx.may_strip_periods(label.strip_periods);
     let cidx = ctx.push_case(label.text_case);
@@ -667,8 +674,8 @@ fn render_label_with_var<T: EntryLike>(
 
     ctx.pop_case(cidx);
     ctx.stop_stripping_periods();
-    ctx.apply_suffix(affixes, affix_loc);
     ctx.pop_format(idx);
+    ctx.apply_suffix(affixes, affix_loc);
 }
 
 impl RenderCsl for citationberg::Date {
@@ -1597,7 +1604,11 @@ fn will_have_info_uncached<T: EntryLike>(
 impl RenderCsl for citationberg::Layout {
     fn render<T: EntryLike>(&self, ctx: &mut Context<T>) {
         let format_idx = ctx.push_format(self.to_formatting());
-        let delim_idx = ctx.writing.push_delimiter(self.delimiter.clone());
+        // citris patch 33: the layout's delimiter separates cites (CSL 1.0.2
+        // "Citation": `cs:layout` `delimiter`), it is no delimiting ancestor
+        // of the elements inside: a `cs:choose` right under the layout joins
+        // its branch's output without it.
+        let delim_idx = ctx.writing.push_delimiter(None);
         for e in &self.elements {
             e.render(ctx);
         }
@@ -1670,6 +1681,46 @@ fn page_is_plural(p: &MaybeTyped<crate::types::PageRanges>) -> bool {
     }
 }
 
+/// citris patch 38: the plurality of a page label: its `plural` attribute
+/// (it was ignored for pages), else the value's.
+fn page_label_plural(
+    label: &citationberg::Label,
+    p: &MaybeTyped<crate::types::PageRanges>,
+) -> bool {
+    match label.label.plural {
+        LabelPluralize::Always => true,
+        LabelPluralize::Never => false,
+        LabelPluralize::Contextual => page_is_plural(p),
+    }
+}
+
+/// The locale's `and` term, which also joins a list of numbers (`213 et 235`).
+fn and_term<'a, T: EntryLike>(ctx: &Context<'a, T>) -> Option<&'a str> {
+    ctx.term(Term::Other(OtherTerm::And), TermForm::Long, false)
+}
+
+/// citris patch 38: whether a number value that is not read as numbers
+/// still lists or spans several: it splits at `,`, `&`, hyphens, en dashes,
+/// `and` and the locale's `and` term into two or more pieces that are all
+/// numbers (digits or Roman numerals), as citeproc-js decides: `213 and 235`,
+/// `213, et 235`, `i–ix` are plural; `US 6,345,678 B1` and `3-B` are not.
+fn text_is_plural(s: &str, and_term: Option<&str>) -> bool {
+    let mut text = format!(" {} ", s.trim());
+    for word in ["and"].into_iter().chain(and_term) {
+        let word = word.trim();
+        if !word.is_empty() {
+            text = text.replace(&format!(" {word} "), ",");
+        }
+    }
+    let pieces: Vec<&str> =
+        text.split([',', '&', '-', '–']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    pieces.len() > 1
+        && pieces.iter().all(|p| {
+            p.chars().all(|c| c.is_ascii_digit())
+                || p.chars().all(|c| "ivxlcdmIVXLCDM".contains(c))
+        })
+}
+
 /// citris patch 21: hyphens in a page value that is not page numbers become
 /// en dashes only between plain or Roman numbers (`ii–xv`); `3573-3587.e29`
 /// keeps its hyphen, as in citeproc-js (every hyphen was replaced).
@@ -1681,4 +1732,24 @@ fn page_string_dashes(s: &str, dash: &str) -> String {
                 || piece.chars().all(|c| "ivxlcdmIVXLCDM".contains(c)))
     };
     if s.split('-').all(numeric) { s.replace('-', dash) } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_lists_in_text_are_plural() {
+        // citris patch 38.
+        assert!(text_is_plural("213 and 235", None));
+        assert!(text_is_plural("213, and 235", None));
+        assert!(text_is_plural("213 et 235", Some("et")));
+        assert!(text_is_plural("213 & 235", None));
+        assert!(text_is_plural("i–ix", None));
+        assert!(!text_is_plural("213 et 235", None));
+        assert!(!text_is_plural("US 6,345,678 B1", None));
+        assert!(!text_is_plural("3-B", None));
+        assert!(!text_is_plural("Michaelson-Morely", None));
+        assert!(!text_is_plural("12", None));
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use citationberg::TermForm;
 use citationberg::taxonomy::{NameVariable, OtherTerm, Term, Variable};
 use citationberg::{
-    DelimiterBehavior, DemoteNonDroppingParticle, LayoutRenderingElement, NameAnd,
+    DelimiterBehavior, DemoteNonDroppingParticle, LabelPluralize, LayoutRenderingElement, NameAnd,
     NameAsSortOrder, NameForm, NameLabelPosition, NameOptions, Names, ToAffixes,
     ToFormatting,
 };
@@ -359,8 +359,14 @@ impl RenderCsl for Names {
             .filter(|(p, _)| !p.0.is_empty())
             .enumerate()
         {
-            let plural = persons.len() != 1;
             let label = self.label();
+            // citris patch 37: the label's `plural` attribute (CSL 1.0.2
+            // "Label": `always`, `never`, `contextual`).
+            let plural = match label.map(|(l, _)| l.plural) {
+                Some(LabelPluralize::Always) => true,
+                Some(LabelPluralize::Never) => false,
+                _ => persons.len() != 1,
+            };
             let do_label = |requested_pos: NameLabelPosition,
                             ctx: &mut Context<'_, T>| {
                 if ctx.instance.sorting.is_none()
@@ -376,17 +382,27 @@ impl RenderCsl for Names {
             };
 
             if i > 0 {
-                let delim = self.delimiter(ctx.writing.name_options.last());
+                // citris patch 37: the delimiter between name variables is
+                // the names' own or the inherited `names-delimiter` (CSL
+                // 1.0.2 "Inheritable Name Options"); `Names::delimiter` fell
+                // back to the `name-delimiter` between names instead.
+                let delim = self
+                    .options()
+                    .names_delimiter
+                    .or_else(|| ctx.writing.name_options.last().names_delimiter.clone())
+                    .unwrap_or_default();
                 if !delim.is_empty() {
-                    let delim = delim.to_string();
                     ctx.push_str(&delim);
                 }
             }
 
             do_label(NameLabelPosition::BeforeName, ctx);
+            // citris patch 37: `cs:name`'s affixes, around its formatting.
+            let name_affixes = ctx.apply_prefix(&cs_name.affixes);
             let idx = ctx.push_format(cs_name.formatting);
             add_names(self, ctx, persons, &cs_name, forms, variable);
             ctx.pop_format(idx);
+            ctx.apply_suffix(&cs_name.affixes, name_affixes);
             do_label(NameLabelPosition::AfterName, ctx);
         }
 
@@ -663,7 +679,13 @@ fn write_name<T: EntryLike>(
     let first_name = |ctx: &mut Context<T>| {
         if let Some(first) = &name.given_name {
             if let Some(initialize_with) = name_opts.initialize_with {
-                if form == DisambiguatedNameForm::LongInitialized {
+                let initialize = form == DisambiguatedNameForm::LongInitialized;
+                // citris patch 39: initials and abbreviations written with
+                // periods, as citeproc-js reads them.
+                if let Some(given) = name.abbreviated_given_name(initialize_with, initialize)
+                {
+                    ctx.push_str(&given);
+                } else if initialize {
                     name.initials(ctx, Some(initialize_with), hyphen_init).unwrap();
                 } else {
                     name.first_name_with_delimiter(ctx, Some(initialize_with)).unwrap();
