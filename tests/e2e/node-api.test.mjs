@@ -1,0 +1,67 @@
+// The wasm package (www/pkg) used from Node, as docs/js-api.md shows it: every
+// CSL style by name through the style index and style-loader.js, with a fetcher
+// that reads www/styles from disk; the error codes; sorting with Node's
+// Intl.Collator (the browser build has no ICU4X of its own). No browser here.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { before, test } from 'node:test';
+import { ROOT, SEED } from './helpers.mjs';
+
+const WWW = path.join(ROOT, 'www');
+let citris;
+let ensureStyle;
+const read = (p) => readFile(path.join(WWW, 'styles', p), 'utf8');
+
+before(async () => {
+  citris = await import(pathToFileURL(path.join(WWW, 'pkg', 'citris.js')).href);
+  await citris.default({ module_or_path: await readFile(path.join(WWW, 'pkg', 'citris_bg.wasm')) });
+  ({ ensureStyle } = await import(pathToFileURL(path.join(WWW, 'style-loader.js')).href));
+});
+
+test('a journal style by name: its parent and locale are fetched as the core asks', async () => {
+  const asked = [];
+  const fetcher = (p) => { asked.push(p); return read(p); };
+  const ready = await ensureStyle(citris, { style: 'cancer-gene-therapy' }, fetcher);
+  assert.deepEqual(ready, { id: 'cancer-gene-therapy', title: 'Cancer Gene Therapy', locale: 'en-GB' });
+  assert.deepEqual(asked, ['index.json', 'nature-publishing-group-vancouver.csl', 'locales/locales-en-GB.xml']);
+  const { entries } = citris.format(SEED, { style: 'cancer-gene-therapy' });
+  assert.equal(entries[0].text, '1 Rezaei R, Esmaeili Gouvarchin Ghaleh H, Farzanehpour M, Dorostkar R, Ranjbar R, Bolandian M et al. Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy. Cancer Gene Ther 2021; : 1–14.');
+  // Nothing more is fetched for it the second time.
+  await ensureStyle(citris, { style: 'cancer-gene-therapy' }, fetcher);
+  assert.equal(asked.length, 3);
+});
+
+test('errors carry a code: unknown styles name the nearest ids, missing files are asked for', async () => {
+  let err = null;
+  try { citris.prepareStyle({ style: 'elsevier-harvad' }); } catch (e) { err = e; }
+  assert.equal(err.code, 'unknown-style');
+  assert.deepEqual(err.suggestions.slice(0, 1), ['elsevier-harvard']);
+  err = null;
+  try { citris.prepareStyle({ style: 'elsevier-vancouver' }); } catch (e) { err = e; }
+  assert.equal(err.code, 'needs-style');
+  assert.equal(err.id, 'elsevier-vancouver');
+  err = null;
+  try { citris.prepareStyle({ style: 'apa', locale: 'xx-YY' }); } catch (e) { err = e; }
+  assert.equal(err.code, 'unknown-locale');
+  // A broken file is named by the loader.
+  await assert.rejects(ensureStyle(citris, { style: 'ieee' }, async (p) => (p.endsWith('.csl') ? '<style><info>' : read(p))),
+    /styles\/ieee\.csl: .*not well-formed/);
+});
+
+test('the style search finds titles, ISSNs and fields', () => {
+  assert.equal(citris.searchStyles('0929-1903').results[0].id, 'cancer-gene-therapy');
+  assert.equal(citris.searchStyles('Cancer Gene Therapy').results[0].id, 'cancer-gene-therapy');
+  const med = citris.searchStyles('medicine', 5);
+  assert.equal(med.results.length, 5);
+  assert.ok(med.total > 1000, `${med.total}`);
+  assert.equal(citris.styleFiles().length, 2851 + 63);
+});
+
+test('sorting collates with Intl.Collator (accents and case do not decide, numbers by value)', async () => {
+  const ris = ['Zeta, Zoe', 'Émile, Anne', 'adams, Bo', 'Adler, Cy']
+    .map((a, i) => `TY  - BOOK\nAU  - ${a}\nTI  - Book ${i}\nPY  - 2000\nER  - \n`).join('');
+  const { entries } = citris.format(ris, { style: 'apa' });
+  assert.deepEqual(entries.map((e) => e.text.split(',')[0]), ['adams', 'Adler', 'Émile', 'Zeta']);
+});
