@@ -1115,8 +1115,21 @@ fn locale_set(asked: &str, explicit: bool) -> Result<(String, Arc<Vec<Locale>>),
     if let Some(hit) = registry().sets.get(&asked) {
         return Ok(hit.clone());
     }
-    let dialect = LocaleCode(asked.clone()).fallback().map(|c| c.0);
     let index = index();
+    // The language's primary dialect: citationberg's table, else the index's
+    // (CSL's locales.json, which also knows `id` → `id-ID`, `cy` → `cy-GB`;
+    // citationberg's `sr-RS` has no file since the split into scripts).
+    let dialects: Vec<String> = LocaleCode(asked.clone())
+        .fallback()
+        .map(|c| c.0)
+        .into_iter()
+        .chain(
+            index
+                .as_deref()
+                .and_then(|ix| ix.locale(&asked))
+                .map(|l| l.code.clone()),
+        )
+        .collect();
     // Known to the index but not loaded here (the page fetches it): asked for
     // before falling back, so that en-GB is not formatted with en-US terms.
     let needed = |code: &str| {
@@ -1133,9 +1146,9 @@ fn locale_set(asked: &str, explicit: bool) -> Result<(String, Arc<Vec<Locale>>),
         f
     } else if let Some(e) = needed(&asked) {
         return Err(e);
-    } else if let Some(f) = dialect.as_deref().and_then(locale_file_code) {
+    } else if let Some(f) = dialects.iter().find_map(|d| locale_file_code(d)) {
         f
-    } else if let Some(e) = dialect.as_deref().and_then(needed) {
+    } else if let Some(e) = dialects.iter().find_map(|d| needed(d)) {
         return Err(e);
     } else if explicit {
         return Err(CiteError::new(

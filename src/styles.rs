@@ -345,8 +345,18 @@ impl Index {
             return Some(l);
         }
         let lang = code.split('-').next()?.to_ascii_lowercase();
-        let (_, dialect) = self.primary_dialects.iter().find(|(l, _)| *l == lang)?;
-        find(dialect)
+        let primary = self.primary_dialects.iter().find(|(l, _)| *l == lang);
+        // CSL's locales.json names `sr-RS`, which no file holds since the
+        // split into scripts: then the first file of that language
+        // (`sr-Cyrl-RS`, the script of the former `sr-RS`).
+        primary.and_then(|(_, d)| find(d)).or_else(|| {
+            self.locales.iter().find(|l| {
+                l.code
+                    .split('-')
+                    .next()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(&lang))
+            })
+        })
     }
 
     /// Every file the page serves for the index, relative to `styles/`, with its

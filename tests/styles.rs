@@ -227,3 +227,21 @@ fn the_pack_matches_the_page_files() {
     }
     assert_eq!(names, 2_851 + 63);
 }
+
+/// Every language of the CSL locales resolves to its primary dialect, also
+/// those hayagriva's own table does not know (`id` → `id-ID`, `cy` → `cy-GB`):
+/// a style whose default locale is `id` formats (found by the style sweep).
+#[test]
+fn every_language_finds_its_primary_dialect() {
+    let apa = Style::named("apa").unwrap();
+    for lang in [
+        "id", "cy", "gl", "hi", "hy", "ms", "pa", "tl", "lij", "sr", "de", "pt", "zh",
+    ] {
+        let r = format(&[seed()], &apa, lang);
+        assert!(r.is_ok(), "{lang}: {:?}", r.err());
+    }
+    let gadjah =
+        Style::named("universitas-gadjah-mada-doctoral-program-in-pharmaceutical-sciences")
+            .unwrap();
+    assert!(format(&[seed()], &gadjah, "").is_ok());
+}
