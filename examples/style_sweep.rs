@@ -15,9 +15,10 @@
 //! * the format errors by kind;
 //! * cheap signs of broken output a reader would notice: an empty entry or
 //!   citation, an item without an entry, and text with a doubled delimiter or
-//!   dangling punctuation (`,,`, `..` but not `...`, ` ,`, ` .`, `( )`, `()`,
-//!   `[]`, `;:`, `; :`, a stray `{` or `}`). A pattern only counts when no
-//!   string of the item itself contains it;
+//!   dangling punctuation (`,,`, `, ,`, `;,`, `..` but not `...`, ` ,`, ` .`,
+//!   `( )`, `()`, `[]`, `;:`, `; :`, a stray `{` or `}`, and `&#`, a character
+//!   reference printed as text). A pattern only counts when no string of the
+//!   item itself contains it;
 //! * the time to load the style and to format the corpus.
 //!
 //! It writes a Markdown report (default `tests/conformance/style-sweep.md`,
@@ -57,6 +58,8 @@ const PATTERNS: &[(&str, &str)] = &[
     ("empty", "the entry (or citation) is empty"),
     ("missing", "the item has no entry at all"),
     (",,", "two commas"),
+    (", ,", "comma, space, comma"),
+    (";,", "semicolon and comma"),
     ("..", "two full stops (not an ellipsis `...`)"),
     (" ,", "a space before a comma"),
     (" .", "a space before a full stop"),
@@ -67,6 +70,10 @@ const PATTERNS: &[(&str, &str)] = &[
     ("; :", "semicolon, space, colon"),
     ("{", "an opening brace"),
     ("}", "a closing brace"),
+    (
+        "&#",
+        "an HTML character reference printed as text (`&#160;`)",
+    ),
 ];
 
 /// How many examples the report keeps per pattern, and per style in the sweep.
@@ -390,35 +397,45 @@ fn sweep_style(info: &StyleInfo, groups: &[Group], print: bool, r: &mut StyleRes
     r.format_time = t.elapsed();
 }
 
-/// [`sweep_style`] under `catch_unwind`, with the panics the hook saw.
+/// `f` under `catch_unwind`, with the panics the hook saw on this thread
+/// while it ran (quietly: the hook prints nothing for them). When `f` panics,
+/// the result holds the payload; the list holds every panic, also those that
+/// `f` caught itself (as `citris::cite::format` does).
+type Payload = Box<dyn std::any::Any + Send>;
+fn guarded<T>(id: &str, f: impl FnOnce() -> T) -> (Result<T, Payload>, Vec<PanicRecord>) {
+    CURRENT.with(|c| *c.borrow_mut() = Some((id.to_string(), Vec::new())));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    let mut panics = CURRENT
+        .with(|c| c.borrow_mut().take())
+        .map(|(_, p)| p)
+        .unwrap_or_default();
+    if let Err(payload) = &outcome {
+        if panics.is_empty() {
+            panics.push(PanicRecord {
+                message: payload_message(&**payload),
+                location: "?".into(),
+            });
+        }
+    }
+    (outcome, panics)
+}
+
+/// [`sweep_style`] under [`guarded`].
 fn sweep_guarded(info: &StyleInfo, groups: &[Group], print: bool) -> StyleResult {
     let mut r = StyleResult {
         id: info.id.clone(),
         format: info.format.to_string(),
         ..Default::default()
     };
-    CURRENT.with(|c| *c.borrow_mut() = Some((info.id.clone(), Vec::new())));
     let t = Instant::now();
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        sweep_style(info, groups, print, &mut r)
-    }));
+    let (outcome, panics) = guarded(&info.id, || sweep_style(info, groups, print, &mut r));
     let elapsed = t.elapsed();
-    let panics = CURRENT
-        .with(|c| c.borrow_mut().take())
-        .map(|(_, p)| p)
-        .unwrap_or_default();
-    if let Err(payload) = outcome {
+    if outcome.is_err() {
         r.escaped = true;
         if r.loaded {
             r.format_time = elapsed.saturating_sub(r.load_time);
         } else {
             r.load_time = elapsed;
-        }
-        if panics.is_empty() {
-            r.panics.push(PanicRecord {
-                message: payload_message(&*payload),
-                location: "?".into(),
-            });
         }
     }
     r.panics.extend(panics);
@@ -485,6 +502,11 @@ fn command_line(program: &str, args: &[&str]) -> Option<String> {
         .next()
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
+}
+
+/// `1 style`, `2 styles`.
+fn styles(count: usize) -> String {
+    format!("{} style{}", n(count), if count == 1 { "" } else { "s" })
 }
 
 /// Text for a Markdown table cell.
@@ -724,15 +746,10 @@ fn check_dependents(index: &citris::styles::Index) -> Dependents {
     };
     for info in index.styles().iter().filter(|s| s.is_dependent()) {
         d.total += 1;
-        CURRENT.with(|c| *c.borrow_mut() = Some((info.id.clone(), Vec::new())));
-        let outcome = catch_unwind(AssertUnwindSafe(|| match Style::named(&info.id) {
+        let (outcome, panics) = guarded(&info.id, || match Style::named(&info.id) {
             Ok(style) => Ok(citris::cite::resolved_locale(&style, "").map(|_| ())),
             Err(e) => Err(e),
-        }));
-        let panics = CURRENT
-            .with(|c| c.borrow_mut().take())
-            .map(|(_, p)| p)
-            .unwrap_or_default();
+        });
         match outcome {
             Ok(Ok(Ok(()))) => d.loaded += 1,
             Ok(Ok(Err(e))) => {
@@ -748,17 +765,8 @@ fn check_dependents(index: &citris::styles::Index) -> Dependents {
                 d.load_errors
                     .push((info.id.clone(), e.kind().code().to_string(), e.to_string()))
             }
-            Err(payload) => {
-                if panics.is_empty() {
-                    d.panics.push((
-                        info.id.clone(),
-                        PanicRecord {
-                            message: payload_message(&*payload),
-                            location: "?".into(),
-                        },
-                    ));
-                }
-            }
+            // The panic is in `panics`.
+            Err(_) => {}
         }
         d.panics
             .extend(panics.into_iter().map(|p| (info.id.clone(), p)));
@@ -921,8 +929,16 @@ fn report(input: &ReportInput<'_>) -> Report {
     }
     let _ = writeln!(
         w,
-        "Ran {}, {} s wall time on {} thread(s). Styles: {}\n",
+        "Ran {}{}, {} s wall time on {} thread(s). Styles: {}\n",
         input.started,
+        command_line("git", &["rev-parse", "--short", "HEAD"]).map_or(String::new(), |c| {
+            let dirty =
+                command_line("git", &["status", "--porcelain", "--untracked-files=no"]).is_some();
+            format!(
+                " at commit {c}{}",
+                if dirty { " with local changes" } else { "" }
+            )
+        }),
         (input.wall.as_secs_f64()).round(),
         input.jobs,
         input.pack
@@ -1011,12 +1027,17 @@ fn report(input: &ReportInput<'_>) -> Report {
         }
         let _ = writeln!(w, "\n## Styles that fail, by cause\n");
         for (c, msg, ids) in &causes {
+            // The message of one of them, when the cause is not the message itself.
+            let example = if c.ends_with(msg.as_str()) {
+                String::new()
+            } else {
+                format!("; e.g. {}", code(msg, 300))
+            };
             let _ = writeln!(
                 w,
-                "- {} ({} styles; e.g. {})\n  {}",
+                "- {} ({}{example})\n  {}",
                 code(c, 240),
-                n(ids.len()),
-                code(msg, 300),
+                styles(ids.len()),
                 ids.join(", ")
             );
         }
@@ -1210,9 +1231,9 @@ fn report(input: &ReportInput<'_>) -> Report {
         for (cause, (_, ids)) in &by {
             let _ = writeln!(
                 w,
-                "- {} ({} styles)\n  {}",
+                "- {} ({})\n  {}",
                 cell(cause),
-                n(ids.len()),
+                styles(ids.len()),
                 ids.join(", ")
             );
         }
@@ -1283,5 +1304,88 @@ fn report(input: &ReportInput<'_>) -> Report {
         text: t,
         summary,
         panicked: panicked.len(),
+    }
+}
+
+// `cargo test --example style_sweep` (also run by `cargo test`: `test = true` in Cargo.toml).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_full_stops_count_an_ellipsis_does_not() {
+        assert_eq!(text_patterns("Title.. 2000"), vec![".."]);
+        assert!(text_patterns("Title... 2000").is_empty());
+        assert!(text_patterns("Title.... 2000").is_empty());
+        assert_eq!(text_patterns("a..").first(), Some(&".."));
+    }
+
+    #[test]
+    fn each_pattern_is_found() {
+        let found = text_patterns("A,, B , C . D ( ) () [] ;: ; : {x} &#160; ;, , ,");
+        for (p, _) in PATTERNS {
+            if !matches!(*p, "empty" | "missing" | "..") {
+                assert!(found.contains(p), "{p:?} not found");
+            }
+        }
+        assert!(text_patterns("Doe, J. (2020). Title. Journal, 1(2), 3–4.").is_empty());
+    }
+
+    #[test]
+    fn a_pattern_the_item_has_itself_does_not_count() {
+        let corpus = vec![
+            serde_json::json!({"id": "f:a", "type": "book", "title": "Odd {braces}"}),
+            serde_json::json!({"id": "f:b", "type": "book", "author": [{"family": "X ,Y"}]}),
+            serde_json::json!({"id": "g:c", "type": "book", "title": "Plain"}),
+        ];
+        let g = groups(&corpus);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].items.len(), 2);
+        assert!(g[0].own[0].contains("{") && g[0].own[0].contains("}"));
+        assert!(g[0].own[1].contains(" ,"));
+        assert!(g[1].own[0].is_empty());
+    }
+
+    #[test]
+    fn causes_drop_the_style_id_and_numbers() {
+        assert_eq!(
+            cause_of(
+                "bad-style",
+                "line 3, column 9: the style 'x' cannot be used: 12 errors",
+                "x"
+            ),
+            "bad-style: the style '…' cannot be used: N errors"
+        );
+    }
+
+    #[test]
+    fn panics_are_recorded_with_their_place_and_the_sweep_goes_on() {
+        install_panic_hook();
+        let (outcome, panics) = guarded("some-style", || -> usize { panic!("boom {}", 1) });
+        assert!(outcome.is_err());
+        assert_eq!(panics.len(), 1);
+        assert_eq!(panics[0].message, "boom 1");
+        assert!(
+            panics[0].location.contains("style_sweep.rs"),
+            "{}",
+            panics[0].location
+        );
+        // A panic caught inside (as citris::cite::format catches the engine's) is recorded too.
+        let (outcome, panics) =
+            guarded("other-style", || catch_unwind(|| panic!("inner")).is_err());
+        assert!(matches!(outcome, Ok(true)));
+        assert_eq!(panics.len(), 1);
+        assert_eq!(panics[0].message, "inner");
+        let (outcome, panics) = guarded("fine", || 7);
+        assert!(matches!(outcome, Ok(7)) && panics.is_empty());
+    }
+
+    #[test]
+    fn dates_and_numbers_print() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(19_723), (2024, 1, 1));
+        assert_eq!(civil(19_782), (2024, 2, 29));
+        assert_eq!(n(1_234_567), "1,234,567");
+        assert_eq!(n(999), "999");
     }
 }
