@@ -666,8 +666,13 @@ mod conformance {
         order: bool,
     }
 
-    fn measure(name: &str, items: &[Value], report: bool) -> Rates {
+    fn measure(name: &str, style: &Style, locale: &str, items: &[Value], report: bool) -> Rates {
         let golden = read_json(&dir().join(format!("golden/{name}.json")));
+        assert_eq!(
+            golden["locale"].as_str(),
+            Some(locale),
+            "golden/{name}.json was rendered in another locale"
+        );
         let expected: Vec<(String, String, String)> = golden["entries"]
             .as_array()
             .unwrap()
@@ -677,7 +682,6 @@ mod conformance {
                 (s("id"), s("text"), s("citation"))
             })
             .collect();
-        let style = Style::bundled(name).unwrap();
         // One bibliography per source file, as conformance.js renders them.
         let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
         for item in items {
@@ -690,7 +694,7 @@ mod conformance {
         }
         let ours: Vec<Entry> = groups
             .iter()
-            .flat_map(|(_, g)| format(g, &style, "en-US").unwrap())
+            .flat_map(|(_, g)| format(g, style, locale).unwrap())
             .collect();
         let ours_by_id: HashMap<&str, &Entry> = ours.iter().map(|e| (e.id.as_str(), e)).collect();
 
@@ -741,7 +745,7 @@ mod conformance {
         };
         if report {
             println!(
-                "\n=== {name}: bibliography {same}/{} identical ({:.1}%), citations {cite_same}/{} ({:.1}%), order {}",
+                "\n=== {name} ({locale}): bibliography {same}/{} identical ({:.1}%), citations {cite_same}/{} ({:.1}%), order {}",
                 ids.len(),
                 rates.bibliography * 100.0,
                 expected.len(),
@@ -764,9 +768,51 @@ mod conformance {
         rates
     }
 
+    /// The CSL repository's styles and locales (`./build.sh csl-data`).
+    fn csl_data() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/csl")
+    }
+
+    /// The 50 most-used parents as conformance.js computes them: the
+    /// `rel="independent-parent"` links of the dependent styles, ranked by
+    /// count (descending), ties by id.
+    fn rank_parents(dependent: &Path) -> Vec<(String, u64)> {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for entry in std::fs::read_dir(dependent).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "csl") {
+                continue;
+            }
+            let xml = std::fs::read_to_string(&path).unwrap();
+            for link in xml.split("<link").skip(1) {
+                let link = &link[..link.find('>').unwrap_or(link.len())];
+                if !link.contains(r#"rel="independent-parent""#) {
+                    continue;
+                }
+                let Some(href) = link.split(r#"href=""#).nth(1) else {
+                    continue;
+                };
+                let href = href[..href.find('"').unwrap_or(href.len())].trim_end_matches('/');
+                let id = href.rsplit('/').next().unwrap_or(href);
+                *counts.entry(id.to_string()).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(String, u64)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked.truncate(50);
+        ranked
+    }
+
     /// Fails when a style's match rate drops below the one recorded in
     /// tests/conformance/ratchet.json. `CONFORMANCE_REPORT=1` prints every
     /// difference; `CONFORMANCE_UPDATE=1` records the measured rates.
+    ///
+    /// The styles: the ten bundled ones (en-US), then the 50 most-used parents
+    /// of the CSL repository listed in parents.json, read from target/csl
+    /// (skipped, with a message, when it is missing, unless
+    /// `CITRIS_REQUIRE_STYLES=1`), each in its locale (the style's
+    /// default-locale if citris bundles it, else en-US). Parents that are
+    /// bundled styles are measured once, as the bundled style.
     #[test]
     fn conformance_with_citeproc_js() {
         let items: Vec<Value> = read_json(&dir().join("corpus.json"))
@@ -776,31 +822,83 @@ mod conformance {
         let report = std::env::var_os("CONFORMANCE_REPORT").is_some();
         let ratchet_path = dir().join("ratchet.json");
         let ratchet = read_json(&ratchet_path);
-        let mut measured = BTreeMap::new();
+        let mut measured: BTreeMap<String, Value> = ratchet
+            .as_object()
+            .map(|m| m.clone().into_iter().collect())
+            .unwrap_or_default();
         let mut failures = Vec::new();
         let mut summary = String::new();
-        for s in bundled_styles() {
-            let r = measure(s.name, &items, report);
+
+        let mut styles: Vec<(String, Style, String)> = bundled_styles()
+            .iter()
+            .map(|s| {
+                (
+                    s.name.to_string(),
+                    Style::bundled(s.name).unwrap(),
+                    "en-US".into(),
+                )
+            })
+            .collect();
+        let parents = read_json(&dir().join("parents.json"));
+        let parents = parents["parents"].as_array().unwrap();
+        assert_eq!(parents.len(), 50, "parents.json lists 50 parents");
+        let data = csl_data();
+        if data.join("styles/dependent").is_dir() {
+            let ranked = rank_parents(&data.join("styles/dependent"));
+            let listed: Vec<(String, u64)> = parents
+                .iter()
+                .map(|p| {
+                    (
+                        p["id"].as_str().unwrap().to_string(),
+                        p["dependents"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                ranked, listed,
+                "parents.json is not the 50 most-used parents of target/csl: run node conformance.js"
+            );
+            for p in parents.iter().filter(|p| p["bundled"].is_null()) {
+                let id = p["id"].as_str().unwrap();
+                let path = data.join(format!("styles/{id}.csl"));
+                let xml = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let style = Style::from_xml(&xml).unwrap_or_else(|e| panic!("{id}: {e}"));
+                styles.push((id.to_string(), style, p["locale"].as_str().unwrap().into()));
+            }
+        } else if std::env::var_os("CITRIS_REQUIRE_STYLES").is_some_and(|v| v == "1") {
+            panic!(
+                "{} is missing and CITRIS_REQUIRE_STYLES=1: run ./build.sh csl-data",
+                data.display()
+            );
+        } else {
+            println!(
+                "conformance: target/csl is missing (./build.sh csl-data); the 50 most-used \
+                 parent styles were skipped, only the {} bundled styles are compared",
+                bundled_styles().len()
+            );
+        }
+
+        for (name, style, locale) in &styles {
+            let r = measure(name, style, locale, &items, report);
             summary.push_str(&format!(
-                "{:20} bibliography {:5.1}%  citations {:5.1}%  order {}\n",
-                s.name,
+                "{name:55} {locale}  bibliography {:5.1}%  citations {:5.1}%  order {}\n",
                 r.bibliography * 100.0,
                 r.citation * 100.0,
                 if r.order { "same" } else { "different" }
             ));
             for (what, rate) in [("bibliography", r.bibliography), ("citation", r.citation)] {
-                let floor = ratchet[s.name][what].as_f64().unwrap_or(0.0);
+                let floor = ratchet[name.as_str()][what].as_f64().unwrap_or(0.0);
                 if rate + 1e-9 < floor {
                     failures.push(format!(
-                        "{} {what}: {:.1}% < ratchet {:.1}%",
-                        s.name,
+                        "{name} {what}: {:.1}% < ratchet {:.1}%",
                         rate * 100.0,
                         floor * 100.0
                     ));
                 }
             }
             measured.insert(
-                s.name.to_string(),
+                name.clone(),
                 json!({
                     "bibliography": (r.bibliography * 1000.0).floor() / 1000.0,
                     "citation": (r.citation * 1000.0).floor() / 1000.0,
@@ -808,8 +906,9 @@ mod conformance {
             );
         }
         println!(
-            "\nconformance with citeproc-js over {} items (en-US):\n{summary}",
-            items.len()
+            "\nconformance with citeproc-js over {} items, {} styles:\n{summary}",
+            items.len(),
+            styles.len()
         );
         if std::env::var_os("CONFORMANCE_UPDATE").is_some() {
             std::fs::write(
