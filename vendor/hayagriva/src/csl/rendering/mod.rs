@@ -1588,7 +1588,10 @@ fn will_have_info_uncached<T: EntryLike>(
 impl RenderCsl for citationberg::Layout {
     fn render<T: EntryLike>(&self, ctx: &mut Context<T>) {
         let format_idx = ctx.push_format(self.to_formatting());
-        let delim_idx = ctx.writing.push_delimiter(self.delimiter.clone());
+        // citris patch 60: the layout's delimiter goes between cites (the
+        // driver puts it there), not between the layout's elements; a
+        // `cs:choose` at the top of the layout must not inherit it.
+        let delim_idx = ctx.writing.push_delimiter(None);
         for e in &self.elements {
             e.render(ctx);
         }
