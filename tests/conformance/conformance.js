@@ -41,10 +41,13 @@ const CSL = require("citeproc");
 
 // Text output puts the numeric label (the left-margin block of
 // second-field-align styles) and one space before the entry, keeping the
-// label's own trailing space: `<text variable="citation-number" suffix=". "/>`
-// gives "1.  Kuhn". In HTML the two are columns and that space is not seen;
-// the goldens join them with one space, as citris's Entry::text does.
+// label's own trailing space and the entry's leading one:
+// `<text variable="citation-number" suffix=". "/>` gives "1.  Kuhn", and so
+// does a group with prefix=" " after the label. In HTML the two are columns
+// and those spaces are not seen; the goldens join them with one space, as
+// citris's Entry::text does.
 CSL.Output.Formats.text["@display/left-margin"] = (state, str) => str.replace(/\s+$/, "") + " ";
+CSL.Output.Formats.text["@display/right-inline"] = (state, str) => str.replace(/^\s+/, "");
 
 const HERE = __dirname;
 const ROOT = path.resolve(HERE, "..", "..");
