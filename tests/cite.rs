@@ -1209,3 +1209,30 @@ fn ranges_take_the_styles_range_delimiter() {
     assert_has(&one("ama", roman.clone()).text, "ii-xv");
     assert_has(&one("nature", roman).text, "ii–xv");
 }
+
+/// A user's report: Chicago author-date ended a webpage's quoted title with
+/// two periods (`“The RIS File Format.”. https://…`). The group delimiter
+/// before an element that then printed nothing had moved its period into the
+/// quotes; hayagriva patch 61 takes such a delimiter back.
+#[test]
+fn a_quoted_title_before_an_empty_element_ends_with_one_period() {
+    let e = one(
+        "chicago-author-date",
+        json!({"id": "ris", "type": "webpage", "title": "The RIS File Format",
+               "container-title": "Research Information Systems",
+               "issued": {"date-parts": [[2021]]}, "URL": "https://example.org/ris"}),
+    );
+    assert_eq!(
+        e.text,
+        "Research Information Systems. 2021. “The RIS File Format.” https://example.org/ris."
+    );
+    let e = one(
+        "chicago-author-date",
+        json!({"id": "memo", "type": "document", "title": "Style guide for internal memos",
+               "author": [{"literal": "Acme Corporation"}], "issued": {"date-parts": [[2019]]}}),
+    );
+    assert_eq!(
+        e.text,
+        "Acme Corporation. 2019. “Style Guide for Internal Memos.”"
+    );
+}

@@ -2446,6 +2446,16 @@ impl WritingContext {
         self.elem_stack.drain(loc.0).for_each(drop);
     }
 
+    /// citris patch 61: the length of the text written into the current
+    /// element so far (its first text child and the buffer), in bytes.
+    fn pending_len(&mut self) -> usize {
+        self.save_to_block();
+        match self.elem_stack.last().0.first() {
+            Some(ElemChild::Text(t)) => t.text.len(),
+            _ => 0,
+        }
+    }
+
     fn has_content_since(&mut self, loc: &(DisplayLoc, usize)) -> bool {
         self.save_to_block();
         let children = self.elem_stack.last();
@@ -3146,6 +3156,36 @@ impl<'a, T: EntryLike> Context<'a, T> {
         self.writing.pull_punctuation = false;
     }
 
+    /// citris patch 61: the last text before a delimiter about to be
+    /// pushed, and whether punctuation would move into quotes, so that
+    /// [`Self::restore_before_delimiter`] can take the delimiter back.
+    fn snapshot_before_delimiter(&mut self) -> DelimiterUndo {
+        self.writing.save_to_block();
+        let text = self
+            .writing
+            .elem_stack
+            .last_mut_predicate(|p| !p.is_empty())
+            .and_then(|p| p.last_text_mut())
+            .map(|t| t.text.clone());
+        DelimiterUndo { text, pull_punctuation: self.writing.pull_punctuation }
+    }
+
+    /// citris patch 61: undo a delimiter's effect on the text before it
+    /// (after its element was discarded).
+    fn restore_before_delimiter(&mut self, undo: DelimiterUndo) {
+        self.writing.save_to_block();
+        if let Some(text) = undo.text
+            && let Some(last) = self
+                .writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.last_text_mut())
+        {
+            last.text = text;
+        }
+        self.writing.pull_punctuation = undo.pull_punctuation;
+    }
+
     /// Push a chunked string to the buffer.
     pub fn push_chunked(&mut self, chunked: &ChunkedString) {
         for chunk in &chunked.0 {
@@ -3543,6 +3583,12 @@ impl<'a, T: EntryLike> Context<'a, T> {
     fn set_special_form(&mut self, form: Option<SpecialForm>) {
         self.instance.kind = form;
     }
+}
+
+/// What pushing a delimiter changed before it (citris patch 61).
+struct DelimiterUndo {
+    text: Option<String>,
+    pull_punctuation: bool,
 }
 
 #[must_use = "format stack must be popped"]

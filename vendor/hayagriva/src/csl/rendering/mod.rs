@@ -1174,8 +1174,15 @@ fn render_with_delimiter<T: EntryLike>(
 ) {
     let delimiter = ctx.writing.delimiters.last().clone();
 
+    // citris patch 61: a delimiter goes only between children that printed
+    // something (CSL 1.0.2 "Group": the delimiter delimits "non-empty pieces
+    // of output"). A child `will_have_info` said would print can still print
+    // nothing (a macro whose variables are empty after substitution, a
+    // `cs:choose` whose branch is empty); the delimiter before it is then
+    // taken back, with what pushing it did to the text before it
+    // (punctuation moved into quotes: `“Memos.”.`; trailing spaces trimmed),
+    // and the next child is not preceded by a second delimiter.
     let mut first = true;
-    let mut loc = None;
 
     for child in children {
         // Do not render the child if it will not print anything.
@@ -1183,25 +1190,29 @@ fn render_with_delimiter<T: EntryLike>(
             continue;
         }
 
+        let loc = ctx.push_elem(citationberg::Formatting::default());
+        let mut undo = None;
+        let mut delim_len = 0;
         if !first && let Some(delim) = &delimiter {
-            let prev_loc = std::mem::take(&mut loc);
-
-            if let Some(prev_loc) = prev_loc {
-                ctx.commit_elem(prev_loc, None, None);
-            }
-
-            loc = Some(ctx.push_elem(citationberg::Formatting::default()));
+            undo = Some(ctx.snapshot_before_delimiter());
             ctx.push_str(delim);
+            delim_len = ctx.writing.pending_len();
         }
-        first = false;
 
         let pos = ctx.push_elem(citationberg::Formatting::default());
         child.render(ctx);
         ctx.commit_elem(pos, None, None);
-    }
 
-    if let Some(loc) = loc {
-        ctx.commit_elem(loc, None, None);
+        let loc = (loc, delim_len);
+        if ctx.writing.has_content_since(&loc) {
+            ctx.commit_elem(loc.0, None, None);
+            first = false;
+        } else {
+            ctx.discard_elem(loc.0);
+            if let Some(undo) = undo {
+                ctx.restore_before_delimiter(undo);
+            }
+        }
     }
 }
 
