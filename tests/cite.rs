@@ -1236,3 +1236,55 @@ fn a_quoted_title_before_an_empty_element_ends_with_one_period() {
         "Acme Corporation. 2019. “Style Guide for Internal Memos.”"
     );
 }
+
+/// A style of the CSL repository (`./build.sh csl-data`), or `None` when
+/// target/csl is missing (a failure with `CITRIS_REQUIRE_STYLES=1`).
+fn csl_repo_style(id: &str) -> Option<Style> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/csl/styles")
+        .join(format!("{id}.csl"));
+    match std::fs::read_to_string(&path) {
+        Ok(xml) => Some(Style::from_xml(&xml).unwrap_or_else(|e| panic!("{id}: {e}"))),
+        Err(_) if std::env::var_os("CITRIS_REQUIRE_STYLES").is_some_and(|v| v == "1") => {
+            panic!("{} is missing and CITRIS_REQUIRE_STYLES=1", path.display())
+        }
+        Err(_) => {
+            println!(
+                "{} is missing (./build.sh csl-data): skipped",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+fn one_in(style: &Style, item: Value) -> Entry {
+    let mut entries = format(&[item], style, "en-US").unwrap();
+    assert_eq!(entries.len(), 1);
+    entries.remove(0)
+}
+
+/// A user's report: Vancouver-family styles printed `King ML Jr.` where
+/// citeproc-js prints `King ML Jr`: the suffix's abbreviation takes the
+/// style's `initialize-with` (hayagriva patch 62), `""` there, `". "` in APA,
+/// which keeps `Jr.`; `III` is never changed.
+#[test]
+fn name_suffixes_follow_initialize_with() {
+    let item = json!({"id": "jr", "type": "article-journal", "title": "Letter from Birmingham jail",
+        "author": [{"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+                   {"family": "Gates", "given": "William Henry", "suffix": "III"}],
+        "container-title": "Atlantic Monthly", "issued": {"date-parts": [[1963]]},
+        "volume": "212", "page": "78-88"});
+    assert_eq!(
+        one("vancouver", item.clone()).text,
+        "1. King ML Jr, Gates WH III. Letter from Birmingham jail. Atlantic Monthly. 1963;212:78–88."
+    );
+    assert_has(&one("ama", item.clone()).text, "King ML Jr, Gates WH III.");
+    assert_has(
+        &one("apa", item.clone()).text,
+        "King, M. L., Jr., & Gates, W. H., III. (1963).",
+    );
+    if let Some(style) = csl_repo_style("springer-vancouver-brackets") {
+        assert_has(&one_in(&style, item).text, "King ML Jr, Gates WH III.");
+    }
+}

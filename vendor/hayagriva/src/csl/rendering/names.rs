@@ -659,6 +659,13 @@ fn write_name<T: EntryLike>(
         family_part.map(|p| &p.affixes).and_then(|f| f.suffix.as_ref()),
     ];
     let comma_suffix = name.comma_suffix;
+    // citris patch 62: the suffix's abbreviations take the style's
+    // initialize-with (`Jr.` → `Jr` in Vancouver's `initialize-with=""`).
+    let name_suffix = name
+        .suffix
+        .as_deref()
+        .map(|s| normalize_suffix(s, name_opts.initialize_with));
+    let name_suffix = name_suffix.as_deref();
 
     let first_name = |ctx: &mut Context<T>| {
         if let Some(first) = &name.given_name {
@@ -734,7 +741,7 @@ fn write_name<T: EntryLike>(
             }
         }
 
-        if let Some(suffix) = &name.suffix {
+        if let Some(suffix) = name_suffix {
             ctx.push_str(sort_sep);
             ctx.push_str(suffix);
         }
@@ -787,7 +794,7 @@ fn write_name<T: EntryLike>(
             }
         }
 
-        if let Some(suffix) = &name.suffix {
+        if let Some(suffix) = name_suffix {
             ctx.push_str(sort_sep);
             ctx.push_str(suffix);
         }
@@ -868,7 +875,7 @@ fn write_name<T: EntryLike>(
             ctx.pop_case(cidx);
             ctx.pop_format(idx);
 
-            if let Some(suffix) = &name.suffix {
+            if let Some(suffix) = name_suffix {
                 if comma_suffix {
                     ctx.push_str(sort_sep);
                 }
@@ -885,6 +892,56 @@ fn write_name<T: EntryLike>(
         }
     }
     ctx.commit_elem(elem_idx, None, Some(ElemMeta::Name(variable, name_idx)))
+}
+
+/// citris patch 62: a name suffix as citeproc-js prints it when the name
+/// has `initialize-with` (its `_nameSuffix` normalises the suffix like
+/// initials): a word that is an abbreviation (`Jr.`, a single capital) takes
+/// the `initialize-with` string in place of its period, trailing spaces
+/// trimmed, so `Jr.` stays `Jr.` with `". "` and becomes `Jr` with `""`;
+/// other words (`III`, `Sr`) are left alone. Without `initialize-with` the
+/// suffix is printed as given.
+fn normalize_suffix<'a>(suffix: &'a str, initialize_with: Option<&str>) -> Cow<'a, str> {
+    let Some(terminator) = initialize_with else {
+        return Cow::Borrowed(suffix);
+    };
+    // `Ph.D.` is two abbreviations, `Ph.` and `D.`.
+    let mut spaced = String::with_capacity(suffix.len() + 2);
+    let mut chars = suffix.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        spaced.push(c);
+        if c == '.' && chars.peek().is_some_and(|n| !n.is_whitespace()) {
+            spaced.push(' ');
+        }
+    }
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let is_abbreviation = |w: &str| {
+        let mut cs = w.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) => c.is_uppercase(),
+            (Some(_), Some(_)) => w.ends_with('.'),
+            _ => false,
+        }
+    };
+    let mut out = String::with_capacity(suffix.len() + terminator.len());
+    let mut prev_abbreviation = false;
+    for (i, word) in words.iter().enumerate() {
+        let abbreviation = is_abbreviation(word);
+        if i > 0 && !(prev_abbreviation && abbreviation) && !out.ends_with(char::is_whitespace)
+        {
+            out.push(' ');
+        }
+        if abbreviation {
+            out.push_str(word.strip_suffix('.').unwrap_or(word));
+            out.push_str(terminator);
+        } else {
+            out.push_str(word);
+        }
+        prev_abbreviation = abbreviation;
+    }
+    let len = out.trim_end().len();
+    out.truncate(len);
+    if out == suffix { Cow::Borrowed(suffix) } else { Cow::Owned(out) }
 }
 
 /// Render the branch `choose` takes inside `cs:substitute`: its elements in
