@@ -1288,3 +1288,37 @@ fn name_suffixes_follow_initialize_with() {
         assert_has(&one_in(&style, item).text, "King ML Jr, Gates WH III.");
     }
 }
+
+/// A user's report: springer-vancouver-brackets (472 journals) printed
+/// `2021;:1–14` for an article without volume or issue, where citeproc-js
+/// prints `2021;1–14`: the date group's suffix `;` and the page's prefix `:`
+/// meet, and citeproc-js merges a prefix's punctuation into the suffix before
+/// it (hayagriva patch 63). After a delimiter it does not (BioMed Central's
+/// group delimiter `;` keeps `2021;:1–14` in both processors).
+#[test]
+fn a_prefix_merges_with_the_punctuation_before_it() {
+    let item = json!({"id": "a", "type": "article-journal", "title": "Combination therapy",
+        "author": [{"family": "Rezaei", "given": "Ramazan"}],
+        "container-title": "Cancer Gene Therapy", "issued": {"date-parts": [[2021]]},
+        "page": "1-14"});
+    let mut with_volume = item.clone();
+    with_volume["volume"] = json!("12");
+    if let Some(style) = csl_repo_style("springer-vancouver-brackets") {
+        assert_eq!(
+            one_in(&style, item.clone()).text,
+            "1. Rezaei R. Combination therapy. Cancer Gene Therapy. 2021;1–14."
+        );
+        assert_eq!(
+            one_in(&style, with_volume.clone()).text,
+            "1. Rezaei R. Combination therapy. Cancer Gene Therapy. 2021;12:1–14."
+        );
+    }
+    // The same structure in a user style (no target/csl needed).
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography><layout suffix="."><group><group suffix=";"><date variable="issued"><date-part name="year"/></date></group><text variable="volume"/><text variable="page" prefix=":"/></group></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    assert_eq!(one_in(&style, item).text, "2021;1–14.");
+    assert_eq!(one_in(&style, with_volume).text, "2021;12:1–14.");
+}

@@ -2293,6 +2293,8 @@ pub(crate) struct WritingContext {
     /// Prefixes whose punctuation moved into the quotes before them: the
     /// depth of the element the prefix opened and the punctuation moved.
     pulled_prefixes: Vec<(usize, String)>,
+    /// citris patch 63: the last thing written was a delimiter.
+    after_delimiter: bool,
     /// Whether we should be using inner quotes.
     inner_quotes: bool,
     /// Whether to strip periods.
@@ -2342,6 +2344,7 @@ impl Default for WritingContext {
         Self {
             pull_punctuation: false,
             pulled_prefixes: Vec::new(),
+            after_delimiter: false,
             inner_quotes: false,
             strip_periods: false,
             suppress_queried_variables: false,
@@ -3154,6 +3157,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
 
         self.writing.pull_punctuation = false;
+        self.writing.after_delimiter = false;
     }
 
     /// citris patch 61: the last text before a delimiter about to be
@@ -3167,7 +3171,11 @@ impl<'a, T: EntryLike> Context<'a, T> {
             .last_mut_predicate(|p| !p.is_empty())
             .and_then(|p| p.last_text_mut())
             .map(|t| t.text.clone());
-        DelimiterUndo { text, pull_punctuation: self.writing.pull_punctuation }
+        DelimiterUndo {
+            text,
+            pull_punctuation: self.writing.pull_punctuation,
+            after_delimiter: self.writing.after_delimiter,
+        }
     }
 
     /// citris patch 61: undo a delimiter's effect on the text before it
@@ -3184,6 +3192,49 @@ impl<'a, T: EntryLike> Context<'a, T> {
             last.text = text;
         }
         self.writing.pull_punctuation = undo.pull_punctuation;
+        self.writing.after_delimiter = undo.after_delimiter;
+    }
+
+    /// citris patch 63: the last character written so far (the buffer, else
+    /// the last text of the innermost element that has any).
+    fn last_char_written(&mut self) -> Option<char> {
+        if !self.writing.buf.is_empty() {
+            return self.writing.buf.as_string_mut().chars().next_back();
+        }
+        self.writing
+            .elem_stack
+            .last_mut_predicate(|p| !p.is_empty())
+            .and_then(|p| p.last_text_mut())
+            .and_then(|t| t.text.chars().next_back())
+    }
+
+    /// citris patch 63: a prefix's leading punctuation merges with the
+    /// punctuation that ends the text before it, as citeproc-js merges a
+    /// sibling's prefix into the suffix before it (`leftward`, then its
+    /// `LtoR_MAP`): a prefix starting with `.` or `:` after `;`, `:`, `!` or
+    /// `?` loses that character (`2021;` + `:1–14` → `2021;1–14`). Not
+    /// after a delimiter (citeproc-js keeps BioMed Central's `2021;:1–14`,
+    /// where `;` is the group's delimiter), and pairs citeproc-js keeps
+    /// (`.,`, `,:`, `:;` …) are kept.
+    fn merge_punctuation<'s>(&mut self, s: &'s str) -> &'s str {
+        if self.writing.after_delimiter {
+            return s;
+        }
+        let Some(next) = s.chars().next() else { return s };
+        if !matches!(next, '.' | ':') {
+            return s;
+        }
+        let merges = match self.last_char_written() {
+            Some(';') => true,
+            Some(':' | '!' | '?') => next == '.' || next == ':',
+            _ => false,
+        };
+        // `:` after `:` is a duplicate affix, handled in `push_str`.
+        if merges && !(next == ':' && self.last_char_written() == Some(':')) {
+            &s[next.len_utf8()..]
+        } else {
+            s
+        }
     }
 
     /// Push a chunked string to the buffer.
@@ -3491,6 +3542,16 @@ impl<'a, T: EntryLike> Context<'a, T> {
                 return (pos, rest.len());
             }
         }
+        // citris patch 63: a prefix's leading punctuation merges with the
+        // punctuation before it (see `merge_punctuation`).
+        if let Some(prefix) = affixes.prefix.as_deref().filter(|p| !p.is_empty()) {
+            let rest = self.merge_punctuation(prefix);
+            self.writing.after_delimiter = false;
+            if rest.len() < prefix.len() {
+                let merged = Affixes { prefix: Some(rest.to_string()), suffix: None };
+                return self.writing.apply_prefix(&merged);
+            }
+        }
         self.writing.apply_prefix(affixes)
     }
 
@@ -3589,6 +3650,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
 struct DelimiterUndo {
     text: Option<String>,
     pull_punctuation: bool,
+    after_delimiter: bool,
 }
 
 #[must_use = "format stack must be popped"]

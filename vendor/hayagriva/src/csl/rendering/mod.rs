@@ -1197,6 +1197,8 @@ fn render_with_delimiter<T: EntryLike>(
             undo = Some(ctx.snapshot_before_delimiter());
             ctx.push_str(delim);
             delim_len = ctx.writing.pending_len();
+            // citris patch 63: a prefix right after it keeps its punctuation.
+            ctx.writing.after_delimiter = true;
         }
 
         let pos = ctx.push_elem(citationberg::Formatting::default());
