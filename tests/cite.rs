@@ -1322,3 +1322,26 @@ fn a_prefix_merges_with_the_punctuation_before_it() {
     assert_eq!(one_in(&style, item).text, "2021;1–14.");
     assert_eq!(one_in(&style, with_volume).text, "2021;12:1–14.");
 }
+
+/// hayagriva patch 64: the citation layout's suffix goes into the quotes of
+/// a title that ends the citation where the locale says so (Chicago
+/// shortened notes printed `Doe, “A Record”.`; citeproc-js `Doe, “A
+/// Record.”`), and stays outside where it does not (en-GB).
+#[test]
+fn the_citation_suffix_moves_into_quotes() {
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><title>Notes test</title><id>http://example.org/notes</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout suffix="."><group delimiter=", "><names variable="author"><name form="short"/></names><text variable="title" quotes="true"/></group></layout></citation>
+</style>"#;
+    let style = Style::from_xml(xml).unwrap();
+    let item = json!({"id": "a", "type": "report", "title": "A record",
+        "author": [{"family": "Doe", "given": "Jane"}]});
+    let cite =
+        |locale: &str, item: Value| format(&[item], &style, locale).unwrap()[0].citation.clone();
+    assert_eq!(cite("en-US", item.clone()), "Doe, “A record.”");
+    assert_eq!(cite("en-GB", item.clone()), "Doe, ‘A record’.");
+    let mut asks = item;
+    asks["title"] = json!("Why?");
+    assert_eq!(cite("en-US", asks), "Doe, “Why?”");
+}

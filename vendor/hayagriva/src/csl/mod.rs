@@ -557,8 +557,15 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                     }
 
                     if let Some(suffix) = cite.request.suffix() {
-                        let print = last_text_mut_child(&mut elem_children)
-                            .is_none_or(|t| !t.text.ends_with(suffix));
+                        // citris patch 64: into the quotes before it.
+                        let suffix = suffix_into_quotes(
+                            &cite.request.style(),
+                            &mut elem_children,
+                            suffix,
+                        );
+                        let print = !suffix.is_empty()
+                            && last_text_mut_child(&mut elem_children)
+                                .is_none_or(|t| !t.text.ends_with(suffix));
                         if print {
                             elem_children.push(
                                 Formatted { text: suffix.to_string(), formatting }.into(),
@@ -736,6 +743,45 @@ pub fn standalone_citation<T: EntryLike + Sync>(
     } else {
         ElemChildren::new()
     }
+}
+
+/// citris patch 64: the citation layout's suffix is added after the cites
+/// are rendered, so it did not move into the quotes of a title that ends the
+/// citation (Chicago shortened notes: `“A Record”.`). Where the locale puts
+/// punctuation in quotes, a leading `.` or `,` of the suffix goes before the
+/// closing quote, as it does for affixes inside the layout, and a period is
+/// dropped after the `.`, `?` or `!` the quotes already end with (citeproc-js:
+/// `“A Record.”`). Returns what is left of the suffix.
+fn suffix_into_quotes<'s>(
+    style: &StyleContext<'_>,
+    children: &mut [ElemChild],
+    suffix: &'s str,
+) -> &'s str {
+    let Some(punct) = suffix.chars().next().filter(|c| matches!(c, '.' | ',')) else {
+        return suffix;
+    };
+    if !style.punctuation_in_quotes() {
+        return suffix;
+    }
+    let Some(last) = last_text_mut_child(children) else { return suffix };
+    for quote in [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote] {
+        let Some(mark) = style
+            .lookup_locale(|l| l.term(Term::Other(quote), TermForm::default()))
+            .and_then(|t| t.single())
+            .filter(|m| !m.is_empty())
+        else {
+            continue;
+        };
+        if let Some(head) = last.text.strip_suffix(mark) {
+            let merged = punct == '.' && head.ends_with(['.', '?', '!']);
+            let at = head.len();
+            if !merged {
+                last.text.insert(at, punct);
+            }
+            return &suffix[punct.len_utf8()..];
+        }
+    }
+    suffix
 }
 
 fn do_rerender<T: EntryLike>(
