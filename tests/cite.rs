@@ -1345,3 +1345,26 @@ fn the_citation_suffix_moves_into_quotes() {
     asks["title"] = json!("Why?");
     assert_eq!(cite("en-US", asks), "Doe, “Why?”");
 }
+
+/// hayagriva patch 65: an item without the names a `<key variable="author">`
+/// sorts by goes last (CSL 1.0.2 "Sorting": empty keys last), as in
+/// citeproc-js; it came first, and took the first year suffix with it
+/// (Springer basic author-date's edited book `Author A (ed) (2000a)`).
+#[test]
+fn an_empty_name_key_sorts_last() {
+    let xml = USER_STYLE.replace(
+        "<bibliography><layout>",
+        r#"<bibliography><sort><key variable="author"/></sort><layout>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let items = [
+        json!({"id": "anon", "type": "book", "title": "Anonymous", "issued": {"date-parts": [[2001]]}}),
+        json!({"id": "zed", "type": "book", "title": "Zed's", "author": [{"family": "Zed", "given": "Z."}], "issued": {"date-parts": [[2000]]}}),
+    ];
+    let ids: Vec<String> = format(&items, &style, "en-US")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, ["zed", "anon"]);
+}

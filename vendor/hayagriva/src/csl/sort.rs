@@ -138,6 +138,16 @@ impl StyleContext<'_> {
                 let a = a.entry.resolve_name_variable(*n);
                 let b = b.entry.resolve_name_variable(*n);
 
+                // citris patch 65: an empty name list is an empty key and
+                // goes last in either direction (CSL 1.0.2 "Sorting"); it
+                // was shorter than any other list, so it came first.
+                match (a.is_empty(), b.is_empty()) {
+                    (true, true) => return Ordering::Equal,
+                    (true, false) => return Ordering::Greater,
+                    (false, true) => return Ordering::Less,
+                    (false, false) => {}
+                }
+
                 for (a_pers, b_pers) in a.iter().zip(b.iter()) {
                     let ord = a_pers.csl_cmp(
                         b_pers,
