@@ -919,94 +919,16 @@ fn render_inner(
     Ok(entries)
 }
 
-/// The order to cite items in.
+/// The order to cite items in: input order, as citeproc-js is given them.
 ///
-/// Numeric styles number items in citation order, so they are cited in input
-/// order. Author-date styles that sort their bibliography (APA, Chicago
-/// author-date, Harvard) get the items roughly presorted by first name, year and title. hayagriva
-/// still sorts them by the style's keys, so the final order is the style's;
-/// the presort is there because
-///
-/// * hayagriva renders the sort keys again in every comparison, and its
-///   stable sort needs only n - 1 comparisons for presorted input (for 10,000
-///   APA references the sort was most of the time).
-///
-/// (It was also there because hayagriva gave year suffixes in citation
-/// order; the vendored hayagriva gives them in bibliography order, patch 7.)
-fn citation_order(prepared: &[(String, IndexedItem)], csl: &IndependentStyle) -> Vec<usize> {
-    use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
-    use hayagriva::citationberg::{SortDirection, SortKey};
-    let mut order: Vec<usize> = (0..prepared.len()).collect();
-    let Some(sort) = csl.bibliography.as_ref().and_then(|b| b.sort.as_ref()) else {
-        return order;
-    };
-    let plain_ascending = !sort.keys.is_empty()
-        && sort.keys.iter().all(|k| match k {
-            SortKey::Variable {
-                variable,
-                sort_direction,
-            } => {
-                *sort_direction == SortDirection::Ascending
-                    && !matches!(variable, Variable::Number(NumberVariable::CitationNumber))
-            }
-            SortKey::MacroName { sort_direction, .. } => {
-                *sort_direction == SortDirection::Ascending
-            }
-        });
-    // Only where year suffixes are given: in MLA (which adds titles to tell
-    // works apart) hayagriva's disambiguation came out worse with the presort.
-    if !plain_ascending || !csl.citation.disambiguate_add_year_suffix {
-        return order;
-    }
-    let keys: Vec<(String, i64, String)> = prepared
-        .iter()
-        .map(|(_, item)| presort_key(item.item()))
-        .collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    order
-}
-
-fn presort_key(item: &Item) -> (String, i64, String) {
-    use hayagriva::citationberg::json::{DateValue, NameValue, Value as J};
-    let text = |key: &str| match item.0.get(key) {
-        Some(J::String(s)) => s.to_lowercase(),
-        _ => String::new(),
-    };
-    let mut name = String::new();
-    for var in [
-        "author",
-        "editor",
-        "collection-editor",
-        "translator",
-        "director",
-        "composer",
-    ] {
-        if let Some(J::Names(names)) = item.0.get(var) {
-            if let Some(first) = names.first() {
-                name = match first {
-                    NameValue::Literal(l) => l.literal.to_lowercase(),
-                    NameValue::Item(n) => format!(
-                        "{} {}",
-                        n.family.to_lowercase(),
-                        n.given.as_deref().unwrap_or_default().to_lowercase()
-                    ),
-                };
-                break;
-            }
-        }
-    }
-    if name.is_empty() {
-        name = text("title");
-    }
-    let year = match item.0.get("issued") {
-        Some(J::Date(DateValue::DateParts { date_parts, .. })) => date_parts
-            .0
-            .first()
-            .and_then(|d| d.0.first())
-            .map_or(i64::MAX, |y| i64::from(*y)),
-        _ => i64::MAX,
-    };
-    (name, year, text("title"))
+/// (Author-date styles that sort by name, date and title once got their
+/// items presorted by first name, year and title, for speed when hayagriva
+/// rendered sort keys in every comparison and gave year suffixes in citation
+/// order; hayagriva patches 1 and 7 made that unneeded, and the presort
+/// decided the order of items the style's keys leave tied, where citeproc-js
+/// keeps the input order: Springer's `Baddeley 2003a/b` swapped.)
+fn citation_order(prepared: &[(String, IndexedItem)], _csl: &IndependentStyle) -> Vec<usize> {
+    (0..prepared.len()).collect()
 }
 
 /// Merge the punctuation that meets where hayagriva joins pieces, as

@@ -1368,3 +1368,40 @@ fn an_empty_name_key_sorts_last() {
         .collect();
     assert_eq!(ids, ["zed", "anon"]);
 }
+
+/// Items the style's sort keys leave tied keep their input order, and the
+/// year suffixes follow it, as in citeproc-js (Springer basic author-date
+/// sorts by author only: `Baddeley 2003a` is the first work given). citris
+/// presorted author-date citations by name, year and title, which swapped
+/// them.
+#[test]
+fn tied_items_keep_their_input_order() {
+    let xml = USER_STYLE
+        .replace(
+            "<citation>",
+            r#"<citation disambiguate-add-year-suffix="true">"#,
+        )
+        .replace(
+            "<bibliography><layout>",
+            r#"<bibliography><sort><key variable="author"/></sort><layout>"#,
+        );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = |id: &str, title: &str| {
+        json!({"id": id, "type": "article-journal", "title": title,
+               "author": [{"family": "Baddeley", "given": "Alan"}],
+               "issued": {"date-parts": [[2003]]}})
+    };
+    let entries = format(
+        &[
+            item("a", "Working memory: looking back and looking forward"),
+            item("b", "Working memory and language: an overview"),
+        ],
+        &style,
+        "en-US",
+    )
+    .unwrap();
+    let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_has(&entries[0].text, "(2003a)");
+    assert_has(&entries[1].text, "(2003b)");
+}
