@@ -824,6 +824,7 @@ fn render_inner(
     crate::par::for_each_mut(&mut rendered.citations, |c| {
         localize_quotes(&mut c.citation, quotes);
         fix_punctuation(&mut c.citation);
+        mark_empty_citation(&mut c.citation, &csl.citation.layout);
     });
     if let Some(bib) = &mut rendered.bibliography {
         crate::par::for_each_mut(&mut bib.items, |item| {
@@ -917,6 +918,34 @@ fn render_inner(
         }
     }
     Ok(entries)
+}
+
+/// What citeproc-js prints for a citation whose item the style prints
+/// nothing for (no author and no date in an author-date style).
+const NO_PRINTED_FORM: &str = "[CSL STYLE ERROR: reference with no printed form.]";
+
+/// A citation that is only its layout's affixes (`()`) says so instead, in
+/// citeproc-js's words (Zotero and Mendeley show the same): an empty `()`
+/// in a text is easily missed, the message is not.
+fn mark_empty_citation(children: &mut ElemChildren, layout: &hayagriva::citationberg::Layout) {
+    let prefix = layout.prefix.as_deref().unwrap_or_default();
+    let suffix = layout.suffix.as_deref().unwrap_or_default();
+    let text = render_children(children, Output::Text);
+    if text.trim() != format!("{prefix}{suffix}").trim() {
+        return;
+    }
+    let formatting = children
+        .0
+        .iter()
+        .find_map(|c| match c {
+            ElemChild::Text(t) => Some(t.formatting),
+            _ => None,
+        })
+        .unwrap_or_default();
+    *children = ElemChildren(vec![ElemChild::Text(Formatted {
+        text: format!("{prefix}{NO_PRINTED_FORM}{suffix}"),
+        formatting,
+    })]);
 }
 
 /// The order to cite items in: input order, as citeproc-js is given them.

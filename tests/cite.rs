@@ -1405,3 +1405,27 @@ fn tied_items_keep_their_input_order() {
     assert_has(&entries[0].text, "(2003a)");
     assert_has(&entries[1].text, "(2003b)");
 }
+
+/// A citation of an item the style prints nothing for (here: no author in a
+/// style that cites by author) is citeproc-js's message inside the layout's
+/// affixes, as Zotero and Mendeley show it, not an easily missed `()`.
+#[test]
+fn a_citation_with_no_printed_form_says_so() {
+    let style = Style::from_xml(USER_STYLE).unwrap();
+    let e = &format(
+        &[json!({"id": "x", "type": "book", "title": "Anonymous"})],
+        &style,
+        "en-US",
+    )
+    .unwrap()[0];
+    assert_eq!(
+        e.citation,
+        "([CSL STYLE ERROR: reference with no printed form.])"
+    );
+    assert_has(&e.text, "Anonymous");
+    // An item that prints is not touched.
+    assert_eq!(
+        format(&[seed()], &style, "en-US").unwrap()[0].citation,
+        "(Rezaei et al.)"
+    );
+}
