@@ -1429,3 +1429,31 @@ fn a_citation_with_no_printed_form_says_so() {
         "(Rezaei et al.)"
     );
 }
+
+/// hayagriva patch 66: in a sort key a count of no names is `0`, as
+/// citeproc-js writes it there, so a work without authors sorts before
+/// those with one by Pensoft's `authorcount` key (an empty key sorted it
+/// last and gave it the last year suffix).
+#[test]
+fn a_name_count_sort_key_counts_no_names_as_zero() {
+    let xml = USER_STYLE
+        .replace(
+            "<citation>",
+            r#"<macro name="count"><names variable="author"><name form="count"/></names></macro><citation>"#,
+        )
+        .replace(
+            "<bibliography><layout>",
+            r#"<bibliography><sort><key macro="count"/><key variable="title"/></sort><layout>"#,
+        );
+    let style = Style::from_xml(&xml).unwrap();
+    let items = [
+        json!({"id": "one", "type": "book", "title": "Aardvarks", "author": [{"family": "Doe", "given": "J."}]}),
+        json!({"id": "none", "type": "book", "title": "Zebras", "editor": [{"family": "Doe", "given": "J."}]}),
+    ];
+    let ids: Vec<String> = format(&items, &style, "en-US")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, ["none", "one"]);
+}

@@ -239,6 +239,22 @@ impl RenderCsl for Names {
             })
             .collect::<Vec<_>>();
 
+        // citris patch 66: in a sort key, a count of no names is `0`, as
+        // citeproc-js writes it there (and only there), so that works
+        // without the names sort before those with one (Pensoft's
+        // `authorcount` key); an empty key would sort last.
+        if is_empty
+            && ctx.instance.sorting.is_some()
+            && self.substitute().is_none()
+            && self.name().is_some_and(|n| {
+                n.options(ctx.writing.name_options.last()).form == NameForm::Count
+            })
+        {
+            ctx.push_str("0");
+            ctx.writing.pop_name_options();
+            return;
+        }
+
         if is_empty {
             if let Some(substitute) = &self.substitute() {
                 ctx.writing.start_suppressing_queried_variables();
