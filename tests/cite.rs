@@ -1457,3 +1457,29 @@ fn a_name_count_sort_key_counts_no_names_as_zero() {
         .collect();
     assert_eq!(ids, ["none", "one"]);
 }
+
+/// hayagriva patch 67: `<if type="book report">` (no `match`, so "all")
+/// holds for a book: the types of one attribute are one test, as in
+/// citeproc-js (an item has one type; AOSIS Harvard printed books without
+/// edition and publisher).
+#[test]
+fn a_list_of_types_matches_any_of_them() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/>"#,
+        r#"<bibliography><layout><choose><if type="book report"><text value="BOOK OR REPORT "/></if><else><text value="OTHER "/></else></choose><text value="TESTSTYLE "/>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let text = |t: &str| {
+        format(
+            &[json!({"id": "x", "type": t, "title": "T"})],
+            &style,
+            "en-US",
+        )
+        .unwrap()[0]
+            .text
+            .clone()
+    };
+    assert_eq!(text("book"), "BOOK OR REPORT TESTSTYLE T");
+    assert_eq!(text("report"), "BOOK OR REPORT TESTSTYLE T");
+    assert_eq!(text("article-journal"), "OTHER TESTSTYLE T");
+}

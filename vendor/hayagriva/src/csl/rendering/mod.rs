@@ -1409,16 +1409,21 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                 }
             }
             BranchConditionPos::Type => {
-                if let Some(kind) = &self.cond.type_ {
-                    if self.idx >= kind.len() {
+                if let Some(kinds) = &self.cond.type_ {
+                    // citris patch 67: the types of one `type` attribute are
+                    // one test, true if the item is of any of them
+                    // (citeproc-js composes them with "any" whatever
+                    // `match` says). An item has one type, so with the
+                    // default `match="all"` a list such as `type="book
+                    // report"` could never hold.
+                    if self.idx > 0 || kinds.is_empty() {
                         self.next_case();
                         return self.next();
                     }
-
-                    let kind = kind[self.idx];
                     self.idx += 1;
 
-                    Some(self.ctx.instance.entry.matches_entry_type(kind))
+                    let entry = &self.ctx.instance.entry;
+                    Some(kinds.iter().any(|&kind| entry.matches_entry_type(kind)))
                 } else {
                     self.next_case();
                     self.next()
