@@ -1483,3 +1483,28 @@ fn a_list_of_types_matches_any_of_them() {
     assert_eq!(text("report"), "BOOK OR REPORT TESTSTYLE T");
     assert_eq!(text("article-journal"), "OTHER TESTSTYLE T");
 }
+
+/// hayagriva patch 68: a period after closing quotes that already hold one
+/// goes (ASCE printed a work without author as `“Citation Style
+/// Language.”. 2020.`: the title's suffix had moved into the quotes, then
+/// the group delimiter `. ` followed); without punctuation in quotes
+/// (en-GB) a title's own `?` keeps the period after the quotes.
+#[test]
+fn no_period_after_a_quoted_period() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography><layout suffix="."><group delimiter=". "><text variable="title" quotes="true" suffix="."/><date variable="issued"><date-part name="year"/></date></group></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "w", "type": "webpage", "title": "Citation Style Language",
+        "issued": {"date-parts": [[2020]]}});
+    let text = |item: Value, locale: &str| format(&[item], &style, locale).unwrap()[0].text.clone();
+    assert_eq!(
+        text(item.clone(), "en-US"),
+        "“Citation Style Language.” 2020."
+    );
+    let mut asks = item;
+    asks["title"] = json!("Why?");
+    assert_eq!(text(asks.clone(), "en-US"), "“Why?” 2020.");
+    assert_eq!(text(asks, "en-GB"), "‘Why?’. 2020.");
+}

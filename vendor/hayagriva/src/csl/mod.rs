@@ -3146,6 +3146,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
         if s.is_empty() {
             return;
         }
+        let s = self.drop_period_after_quoted_period(s);
         let s = self.do_pull_punctuation(s);
 
         self.writing.reconfigure();
@@ -3239,6 +3240,36 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
         self.writing.pull_punctuation = undo.pull_punctuation;
         self.writing.after_delimiter = undo.after_delimiter;
+    }
+
+    /// citris patch 68: a period that would follow closing quotes which
+    /// already end with `.`, `?` or `!` is dropped where the locale puts
+    /// punctuation in quotes: it would move inside and merge with that mark
+    /// (citeproc-js: `“Citation Style Language.” 2020`, where the title's
+    /// suffix `.` was moved in and the group delimiter `. ` follows).
+    fn drop_period_after_quoted_period<'s>(&mut self, s: &'s str) -> &'s str {
+        if !s.starts_with('.') || s.starts_with("..") || !self.style.punctuation_in_quotes() {
+            return s;
+        }
+        let quotes = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
+            .map(|t| self.term(t.into(), TermForm::default(), false));
+        let last = if !self.writing.buf.is_empty() {
+            Some(self.writing.buf.as_string_mut().as_str())
+        } else {
+            self.writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.last_text_mut())
+                .map(|t| t.text.as_str())
+        };
+        let Some(last) = last else { return s };
+        let ends_with_period_in_quotes = quotes.iter().flatten().any(|q| {
+            !q.is_empty()
+                && last
+                    .strip_suffix(q)
+                    .is_some_and(|head| head.ends_with(['.', '?', '!']))
+        });
+        if ends_with_period_in_quotes { &s[1..] } else { s }
     }
 
     /// citris patch 63: the last character written so far (the buffer, else
@@ -3589,9 +3620,11 @@ impl<'a, T: EntryLike> Context<'a, T> {
             }
         }
         // citris patch 63: a prefix's leading punctuation merges with the
-        // punctuation before it (see `merge_punctuation`).
+        // punctuation before it (see `merge_punctuation`); patch 68: a
+        // period after quotes that end with one goes.
         if let Some(prefix) = affixes.prefix.as_deref().filter(|p| !p.is_empty()) {
-            let rest = self.merge_punctuation(prefix);
+            let rest = self.drop_period_after_quoted_period(prefix);
+            let rest = self.merge_punctuation(rest);
             self.writing.after_delimiter = false;
             if rest.len() < prefix.len() {
                 let merged = Affixes { prefix: Some(rest.to_string()), suffix: None };
