@@ -1508,3 +1508,22 @@ fn no_period_after_a_quoted_period() {
     assert_eq!(text(asks.clone(), "en-US"), "“Why?” 2020.");
     assert_eq!(text(asks, "en-GB"), "‘Why?’. 2020.");
 }
+
+/// hayagriva patch 69: `cs:name`'s own affixes are printed (Frontiers puts
+/// the space between the editor label and the names there: `ed. S.
+/// Second`, printed `ed.S. Second`).
+#[test]
+fn name_affixes_are_printed() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/>"#,
+        r#"<bibliography><layout><names variable="editor" suffix=" "><label form="short"/><name initialize-with=". " prefix=" " suffix="!"/></names>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let e = &format(
+        &[json!({"id": "x", "type": "book", "title": "T", "editor": [{"family": "Second", "given": "Sid"}]})],
+        &style,
+        "en-US",
+    )
+    .unwrap()[0];
+    assert_eq!(e.text, "ed. S. Second! T");
+}

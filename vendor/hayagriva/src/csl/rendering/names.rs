@@ -400,9 +400,19 @@ impl RenderCsl for Names {
             }
 
             do_label(NameLabelPosition::BeforeName, ctx);
+            // citris patch 69: `cs:name`'s own affixes (CSL 1.0.2 "Name":
+            // it may carry affixes), around the names of each variable;
+            // they were ignored (Frontiers' `<label/><name prefix=" "/>`
+            // printed `ed.S. Second`).
+            let name_affixes = cs_name.to_affixes();
+            let name_loc = (ctx.instance.sorting.is_none())
+                .then(|| ctx.apply_prefix(&name_affixes));
             let idx = ctx.push_format(cs_name.formatting);
             add_names(self, ctx, persons, &cs_name, forms, variable);
             ctx.pop_format(idx);
+            if let Some(loc) = name_loc {
+                ctx.apply_suffix(&name_affixes, loc);
+            }
             do_label(NameLabelPosition::AfterName, ctx);
         }
 
