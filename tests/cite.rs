@@ -1527,3 +1527,20 @@ fn name_affixes_are_printed() {
     .unwrap()[0];
     assert_eq!(e.text, "ed. S. Second! T");
 }
+
+/// hayagriva patch 70: a comma after closing quotes that already end with a
+/// comma goes (Frontiers printed `“A chapter,”, in The Edited Book`).
+#[test]
+fn no_comma_after_a_quoted_comma() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography><layout><group delimiter=", "><text variable="title" quotes="true" suffix=","/><text variable="container-title" prefix="in "/></group></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "c", "type": "chapter", "title": "A chapter",
+        "container-title": "The Edited Book"});
+    assert_eq!(
+        format(&[item], &style, "en-US").unwrap()[0].text,
+        "“A chapter,” in The Edited Book"
+    );
+}

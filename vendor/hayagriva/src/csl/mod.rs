@@ -3247,8 +3247,15 @@ impl<'a, T: EntryLike> Context<'a, T> {
     /// punctuation in quotes: it would move inside and merge with that mark
     /// (citeproc-js: `“Citation Style Language.” 2020`, where the title's
     /// suffix `.` was moved in and the group delimiter `. ` follows).
+    ///
+    /// citris patch 70: likewise a comma after quotes that end with a comma
+    /// (Frontiers' `“A chapter,”, in`: the title's suffix `,` moved in, then
+    /// the delimiter `, `); after `.”` citeproc-js keeps `.,”`, so does this.
     fn drop_period_after_quoted_period<'s>(&mut self, s: &'s str) -> &'s str {
-        if !s.starts_with('.') || s.starts_with("..") || !self.style.punctuation_in_quotes() {
+        let Some(mark) = s.chars().next().filter(|c| matches!(c, '.' | ',')) else {
+            return s;
+        };
+        if s[1..].starts_with(mark) || !self.style.punctuation_in_quotes() {
             return s;
         }
         let quotes = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
@@ -3265,9 +3272,9 @@ impl<'a, T: EntryLike> Context<'a, T> {
         let Some(last) = last else { return s };
         let ends_with_period_in_quotes = quotes.iter().flatten().any(|q| {
             !q.is_empty()
-                && last
-                    .strip_suffix(q)
-                    .is_some_and(|head| head.ends_with(['.', '?', '!']))
+                && last.strip_suffix(q).is_some_and(|head| {
+                    if mark == '.' { head.ends_with(['.', '?', '!']) } else { head.ends_with(',') }
+                })
         });
         if ends_with_period_in_quotes { &s[1..] } else { s }
     }
