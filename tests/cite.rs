@@ -1544,3 +1544,30 @@ fn no_comma_after_a_quoted_comma() {
         "“A chapter,” in The Edited Book"
     );
 }
+
+/// hayagriva patch 71: a date range sorts by its start and then its end, so
+/// it does not tie with its start year (Elsevier Harvard's descending year
+/// key puts `Jun–Jul 2019` before `2019`, as citeproc-js does).
+#[test]
+fn a_date_range_sorts_after_its_start() {
+    let xml = USER_STYLE
+        .replace(
+            "<citation>",
+            r#"<macro name="year"><date variable="issued"><date-part name="year"/></date></macro><citation>"#,
+        )
+        .replace(
+            "<bibliography><layout>",
+            r#"<bibliography><sort><key macro="year" sort="descending"/></sort><layout>"#,
+        );
+    let style = Style::from_xml(&xml).unwrap();
+    let items = [
+        json!({"id": "year", "type": "book", "title": "Year", "issued": {"date-parts": [[2019]]}}),
+        json!({"id": "range", "type": "book", "title": "Range", "issued": {"date-parts": [[2019, 6], [2019, 7]]}}),
+    ];
+    let ids: Vec<String> = format(&items, &style, "en-US")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, ["range", "year"]);
+}

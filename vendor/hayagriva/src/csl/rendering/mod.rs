@@ -731,31 +731,40 @@ impl RenderCsl for citationberg::Date {
                 day = self.date_part.iter().any(|i| i.name == DatePartName::Day);
             }
 
-            if year {
-                // Smart hack taken from citeproc: This prints negative (BC) dates as N(999,999,999 + y)
-                // and positive (AD) dates as Py so they sort properly. (Use i32::MAX to avoid problems
-                // with large dates.)
-                let (prefix, yr) = if date.year < 0 {
-                    ("N", i32::MAX + date.year)
-                } else {
-                    ("P", date.year)
-                };
-                write!(ctx, "{prefix}{yr:09}").unwrap();
-                render_year_suffix_implicitly(ctx);
-            }
+            // citris patch 71: a range sorts by its start, then its end
+            // (citeproc-js's date keys hold both), so `Jun–Jul 2019` no
+            // longer ties with `2019` (Elsevier Harvard's descending year
+            // key put it first, and gave it `2019a`).
+            let end = ctx.resolve_date_range_end(variable).map(|d| d.into_owned());
+            for (i, date) in std::iter::once(&*date).chain(end.as_ref()).enumerate() {
+                if year {
+                    // Smart hack taken from citeproc: This prints negative (BC) dates as N(999,999,999 + y)
+                    // and positive (AD) dates as Py so they sort properly. (Use i32::MAX to avoid problems
+                    // with large dates.)
+                    let (prefix, yr) = if date.year < 0 {
+                        ("N", i32::MAX + date.year)
+                    } else {
+                        ("P", date.year)
+                    };
+                    write!(ctx, "{prefix}{yr:09}").unwrap();
+                    if i == 0 {
+                        render_year_suffix_implicitly(ctx);
+                    }
+                }
 
-            if month {
-                write!(
-                    ctx,
-                    "{:02}",
-                    date.month.map(|m| m as i32 + 1).unwrap_or_default()
-                )
-                .unwrap();
-            }
-
-            if day {
-                write!(ctx, "{:02}", date.day.map(|d| d as i32 + 1).unwrap_or_default())
+                if month {
+                    write!(
+                        ctx,
+                        "{:02}",
+                        date.month.map(|m| m as i32 + 1).unwrap_or_default()
+                    )
                     .unwrap();
+                }
+
+                if day {
+                    write!(ctx, "{:02}", date.day.map(|d| d as i32 + 1).unwrap_or_default())
+                        .unwrap();
+                }
             }
 
             return;
