@@ -1571,3 +1571,35 @@ fn a_date_range_sorts_after_its_start() {
         .collect();
     assert_eq!(ids, ["range", "year"]);
 }
+
+/// hayagriva patch 72: a names label's `plural` attribute is obeyed
+/// (Future Medicine's `plural="never"` prints `Hey AJG (Ed.)` after three
+/// editors; `always` gives the plural for one).
+#[test]
+fn a_names_label_obeys_plural() {
+    let style_with = |plural: &str| {
+        Style::from_xml(&USER_STYLE.replace(
+            r#"<bibliography><layout><text value="TESTSTYLE "/>"#,
+            &format!(r#"<bibliography><layout><names variable="editor" suffix=" "><name/><label form="short" plural="{plural}" prefix=" (" suffix=")"/></names>"#),
+        ))
+        .unwrap()
+    };
+    let editors = |n: usize| {
+        let names: Vec<Value> = (0..n)
+            .map(|i| json!({"family": format!("E{i}"), "given": "A."}))
+            .collect();
+        json!({"id": "x", "type": "book", "title": "T", "editor": names})
+    };
+    assert_has(
+        &format(&[editors(3)], &style_with("never"), "en-US").unwrap()[0].text,
+        "(ed.)",
+    );
+    assert_has(
+        &format(&[editors(1)], &style_with("always"), "en-US").unwrap()[0].text,
+        "(eds.)",
+    );
+    assert_has(
+        &format(&[editors(3)], &style_with("contextual"), "en-US").unwrap()[0].text,
+        "(eds.)",
+    );
+}

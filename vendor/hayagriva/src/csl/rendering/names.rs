@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use citationberg::TermForm;
 use citationberg::taxonomy::{NameVariable, OtherTerm, Term, Variable};
+use citationberg::LabelPluralize;
 use citationberg::{
     DelimiterBehavior, DemoteNonDroppingParticle, LayoutRenderingElement, NameAnd,
     NameAsSortOrder, NameForm, NameLabelPosition, NameOptions, Names, ToAffixes,
@@ -375,8 +376,15 @@ impl RenderCsl for Names {
             .filter(|(p, _)| !p.0.is_empty())
             .enumerate()
         {
-            let plural = persons.len() != 1;
             let label = self.label();
+            // citris patch 72: the label's `plural` attribute (CSL 1.0.2
+            // "Label": "always" / "never"); the number of names decided
+            // alone (Future Medicine's `plural="never"`: `(Ed.)`).
+            let plural = match label.map(|(l, _)| l.plural) {
+                Some(LabelPluralize::Always) => true,
+                Some(LabelPluralize::Never) => false,
+                _ => persons.len() != 1,
+            };
             let do_label = |requested_pos: NameLabelPosition,
                             ctx: &mut Context<'_, T>| {
                 if ctx.instance.sorting.is_none()
