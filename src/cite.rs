@@ -881,7 +881,13 @@ fn render_inner(
                                 Some(l) if layout_suffix.is_some_and(|s| s == body.trim()) => {
                                     l.trim_end().to_string()
                                 }
-                                Some(l) => format!("{} {}", l.trim_end(), body.trim_start()),
+                                // The entry after the number starts like
+                                // one without (`1. (N.d.)`, as citeproc-js).
+                                Some(l) => format!(
+                                    "{} {}",
+                                    l.trim_end(),
+                                    capitalize_leading_term(body.trim_start())
+                                ),
                                 None => body,
                             }
                         };

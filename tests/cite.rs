@@ -1603,3 +1603,25 @@ fn a_names_label_obeys_plural() {
         "(eds.)",
     );
 }
+
+/// A numbered entry whose text opens with "n.d." capitalises it after the
+/// number as an unnumbered entry does at its start (`[1] N.d.`, `1. (N.d.)`;
+/// citeproc-js in Elsevier Vancouver, Springer social psychology (brackets)
+/// and IET). citeproc-js itself keeps `[1] (n.d.)` in Elsevier with titles,
+/// where an empty `volume` is rendered before the term (a quirk, not
+/// copied: DIFFERENCES.md).
+#[test]
+fn no_date_opening_a_numbered_entry_is_capitalised() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography second-field-align="flush"><layout suffix="."><text variable="citation-number" prefix="[" suffix="]"/><group delimiter=" "><choose><if variable="issued"><date variable="issued"><date-part name="year"/></date></if><else><text term="no date" form="short" prefix="(" suffix=")"/></else></choose><text variable="title"/></group></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let e = &format(
+        &[json!({"id": "x", "type": "book", "title": "Undated"})],
+        &style,
+        "en-US",
+    )
+    .unwrap()[0];
+    assert_eq!(e.text, "[1] (N.d.) Undated.");
+}
