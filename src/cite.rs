@@ -977,8 +977,19 @@ fn citation_order(prepared: &[(String, IndexedItem)], _csl: &IndependentStyle) -
 /// * doubled spaces.
 ///
 /// Works on the text leaves of the rendered tree (links are left alone), so
-/// text, HTML and Markdown get the same fix.
+/// text, HTML and Markdown get the same fix. A pass can leave a pair for the
+/// next (`record, , 7`: the space goes, then the doubled comma), so passes
+/// repeat until nothing changes.
 fn fix_punctuation(children: &mut ElemChildren) {
+    for _ in 0..4 {
+        if !fix_punctuation_pass(children) {
+            break;
+        }
+    }
+}
+
+/// One pass of [`fix_punctuation`]; whether it changed anything.
+fn fix_punctuation_pass(children: &mut ElemChildren) -> bool {
     let mut leaves = Vec::new();
     collect_leaves(children, &mut leaves);
     // A link is a barrier no rule reaches across.
@@ -1016,13 +1027,14 @@ fn fix_punctuation(children: &mut ElemChildren) {
         }
     }
     if !changed {
-        return;
+        return false;
     }
     rewrite_leaves(leaves, &chars, |k, text| {
         if keep[k] {
             text.push(chars[k].1);
         }
     });
+    true
 }
 
 /// The characters of the text leaves in order, each with its leaf's index; a

@@ -1625,3 +1625,21 @@ fn no_date_opening_a_numbered_entry_is_capitalised() {
     .unwrap()[0];
     assert_eq!(e.text, "[1] (N.d.) Undated.");
 }
+
+/// A group's suffix `,`, an empty group's prefix ` ` and the next prefix
+/// `, ` meet (Copernicus, when there is no container title): citris prints
+/// one comma, `Formica, 7, 1–2.` (citeproc-js prints `Formica, , 7`; it
+/// was `Formica,, 7`: the punctuation pass repeats until nothing changes).
+#[test]
+fn punctuation_left_by_empty_groups_merges_fully() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography><layout suffix="."><group delimiter=", " suffix="," prefix=" "><text variable="title"/></group><group prefix=" "><text variable="container-title"/><group prefix=", " delimiter=", "><text variable="volume"/><text variable="page"/></group></group></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "a", "type": "book", "title": "Formica", "volume": "7", "page": "1-2"});
+    assert_eq!(
+        format(&[item], &style, "en-US").unwrap()[0].text,
+        "Formica, 7, 1–2."
+    );
+}
