@@ -1643,3 +1643,29 @@ fn punctuation_left_by_empty_groups_merges_fully() {
         "Formica, 7, 1–2."
     );
 }
+
+/// hayagriva patch 73: the layout's period is left out after an entry that
+/// ends with a period inside closing quotes, also where punctuation stays
+/// outside quotes (en-GB `‘Like cats and cows.’`, not `…cows.’.`); a `?`
+/// or `!` there keeps it, as in citeproc-js.
+#[test]
+fn the_layout_period_is_not_doubled_after_quotes() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography><layout suffix="."><text variable="title" quotes="true"/></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let text = |title: &str| {
+        format(
+            &[json!({"id": "t", "type": "chapter", "title": title})],
+            &style,
+            "en-GB",
+        )
+        .unwrap()[0]
+            .text
+            .clone()
+    };
+    assert_eq!(text("Like cats and cows."), "‘Like cats and cows.’");
+    assert_eq!(text("Why?"), "‘Why?’.");
+    assert_eq!(text("Plain"), "‘Plain’.");
+}

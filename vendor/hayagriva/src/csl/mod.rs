@@ -2073,7 +2073,18 @@ impl<'a> StyleContext<'a> {
 
         let affix_loc = ctx.apply_prefix(&affixes);
         layout.render(&mut ctx);
-        ctx.apply_suffix(&affixes, affix_loc);
+        // citris patch 73: the layout's period is not printed after an
+        // entry that ends with one inside closing quotes (en-GB `‘Ends
+        // n.d.’`, not `‘Ends n.d.’.`), as citeproc-js does; `?’.` stays.
+        if affixes.suffix.as_deref().is_some_and(|s| s.starts_with('.'))
+            && ctx.ends_with_period_in_quotes()
+        {
+            let mut affixes = affixes.clone();
+            affixes.suffix = affixes.suffix.map(|s| s[1..].to_string());
+            ctx.apply_suffix(&affixes, affix_loc);
+        } else {
+            ctx.apply_suffix(&affixes, affix_loc);
+        }
 
         Some(ctx)
     }
@@ -3277,6 +3288,25 @@ impl<'a, T: EntryLike> Context<'a, T> {
                 })
         });
         if ends_with_period_in_quotes { &s[1..] } else { s }
+    }
+
+    /// citris patch 73: whether the text so far ends with a period inside
+    /// closing quotes.
+    fn ends_with_period_in_quotes(&mut self) -> bool {
+        let quotes = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
+            .map(|t| self.term(t.into(), TermForm::default(), false));
+        self.writing.save_to_block();
+        let Some(last) = self
+            .writing
+            .elem_stack
+            .last_mut_predicate(|p| !p.is_empty())
+            .and_then(|p| p.last_text_mut())
+        else {
+            return false;
+        };
+        quotes.iter().flatten().any(|q| {
+            !q.is_empty() && last.text.strip_suffix(q).is_some_and(|h| h.ends_with('.'))
+        })
     }
 
     /// citris patch 63: the last character written so far (the buffer, else
