@@ -1669,3 +1669,18 @@ fn the_layout_period_is_not_doubled_after_quotes() {
     assert_eq!(text("Why?"), "‘Why?’.");
     assert_eq!(text("Plain"), "‘Plain’.");
 }
+
+/// hayagriva patch 74: a lower-case part after a hyphen in a given name is
+/// not an initial also with `initialize-with=""` (Springer and Elsevier
+/// Vancouver, BMJ …: `Kim J`, printed `Kim J- woo`), unless the style sets
+/// `initialize-with-hyphen="false"`, which citeproc-js reads as a space
+/// (Vancouver: `Kim J woo`).
+#[test]
+fn lower_case_hyphen_parts_are_not_initials_without_periods() {
+    let item = json!({"id": "k", "type": "article-journal", "title": "T",
+        "author": [{"family": "Kim", "given": "Ji-woo"}, {"family": "Sartre", "given": "Jean-Paul"}]});
+    if let Some(style) = csl_repo_style("springer-vancouver-brackets") {
+        assert_has(&one_in(&style, item.clone()).text, "Kim J, Sartre J-P.");
+    }
+    assert_has(&one("vancouver", item).text, "Kim J woo, Sartre JP.");
+}
