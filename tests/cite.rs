@@ -1684,3 +1684,17 @@ fn lower_case_hyphen_parts_are_not_initials_without_periods() {
     }
     assert_has(&one("vancouver", item).text, "Kim J woo, Sartre JP.");
 }
+
+/// hayagriva patch 75: a given name that does not start with a letter is
+/// printed whole, not made an initial (citeproc-js: `Brace {Unbalanced`,
+/// citris printed `Brace {U.`).
+#[test]
+fn a_given_name_not_starting_with_a_letter_is_not_initialised() {
+    let item = json!({"id": "b", "type": "article-journal", "title": "T",
+        "author": [{"family": "Brace", "given": "{Unbalanced"}, {"family": "Doe", "given": "Jane"}]});
+    assert_has(
+        &one("vancouver", item.clone()).text,
+        "Brace {Unbalanced, Doe J.",
+    );
+    assert_has(&one("apa", item).text, "Brace, {Unbalanced, & Doe, J.");
+}

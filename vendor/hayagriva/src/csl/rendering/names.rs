@@ -704,7 +704,15 @@ fn write_name<T: EntryLike>(
     let first_name = |ctx: &mut Context<T>| {
         if let Some(first) = &name.given_name {
             if let Some(initialize_with) = name_opts.initialize_with {
-                if form == DisambiguatedNameForm::LongInitialized {
+                // citris patch 75: a given name that does not start with a
+                // letter of an alphabetic script is not made initials
+                // (citeproc-js's `STARTSWITH_ROMANESQUE_REGEXP`: `{Unbalanced`
+                // stays, it was `{U.`).
+                if form == DisambiguatedNameForm::LongInitialized
+                    && !starts_romanesque(first.trim_start())
+                {
+                    ctx.push_str(first);
+                } else if form == DisambiguatedNameForm::LongInitialized {
                     name.initials(ctx, Some(initialize_with), hyphen_init).unwrap();
                 } else {
                     name.first_name_with_delimiter(ctx, Some(initialize_with)).unwrap();
@@ -926,6 +934,27 @@ fn write_name<T: EntryLike>(
         }
     }
     ctx.commit_elem(elem_idx, None, Some(ElemMeta::Name(variable, name_idx)))
+}
+
+/// citris patch 75: whether a name starts with a character citeproc-js
+/// initialises (its `STARTSWITH_ROMANESQUE_REGEXP`: `&`, Latin, Greek,
+/// Cyrillic, Hebrew, Arabic, Thai letters and a few format marks).
+fn starts_romanesque(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        matches!(c,
+            '&' | 'a'..='z' | 'A'..='Z'
+            | '\u{0e01}'..='\u{0e5b}'
+            | '\u{00c0}'..='\u{017f}'
+            | '\u{0370}'..='\u{03ff}'
+            | '\u{0400}'..='\u{052f}'
+            | '\u{0590}'..='\u{05d4}'
+            | '\u{05d6}'..='\u{05ff}'
+            | '\u{1f00}'..='\u{1fff}'
+            | '\u{0600}'..='\u{06ff}'
+            | '\u{200c}' | '\u{200d}' | '\u{200e}'
+            | '\u{0218}'..='\u{021b}'
+            | '\u{202a}'..='\u{202e}')
+    })
 }
 
 /// citris patch 62: a name suffix as citeproc-js prints it when the name
