@@ -1698,3 +1698,21 @@ fn a_given_name_not_starting_with_a_letter_is_not_initialised() {
     );
     assert_has(&one("apa", item).text, "Brace, {Unbalanced, & Doe, J.");
 }
+
+/// hayagriva patch 76: `strip-periods` removes a period unless a lower-case
+/// letter follows, as citeproc-js does (`Merriam-Webster.com` keeps its dot,
+/// `A.B. c.d.` → `AB c.d`); every period went before (`Merriam-Webstercom`).
+#[test]
+fn strip_periods_keeps_a_period_before_lower_case() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography><layout><group delimiter=" | "><text variable="container-title" strip-periods="true"/><text variable="title" strip-periods="true"/></group></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "s", "type": "entry-dictionary", "title": "A.B. c.d.",
+        "container-title": "Merriam-Webster.com Dictionary"});
+    assert_eq!(
+        format(&[item], &style, "en-US").unwrap()[0].text,
+        "Merriam-Webster.com Dictionary | AB c.d"
+    );
+}

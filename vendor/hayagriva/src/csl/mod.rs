@@ -3200,15 +3200,21 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
 
         if self.writing.strip_periods {
-            // Replicate citeproc.js behavior: remove a period if the
-            // preceding character in the original string is not a period.
-            let mut last_period = false;
-            for c in s.chars() {
-                let is_period = c == '.';
-                if !is_period || last_period {
-                    self.writing.buf.push(c);
+            // citris patch 76: as citeproc-js strips periods
+            // (`replace(/\.([^a-z]|$)/g, "$1")`): a period goes unless a
+            // lower-case letter follows it, and the character after a
+            // removed period is not looked at again (`A.B. c.d.` → `AB c.d`,
+            // `Merriam-Webster.com` stays). Every period but the second of
+            // a pair went before (`Webstercom`).
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '.' && !chars.peek().is_some_and(|n| n.is_ascii_lowercase()) {
+                    if let Some(n) = chars.next() {
+                        self.writing.buf.push(n);
+                    }
+                    continue;
                 }
-                last_period = is_period;
+                self.writing.buf.push(c);
             }
         } else {
             self.writing.buf.push_str(s);
