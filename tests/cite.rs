@@ -1716,3 +1716,12 @@ fn strip_periods_keeps_a_period_before_lower_case() {
         "Merriam-Webster.com Dictionary | AB c.d"
     );
 }
+
+/// hayagriva patch 77: a suffix that repeats the text's last character is
+/// dropped only when it is punctuation: MLA cites a work titled `DOI in M3
+/// (Wiley)` as `(DOI in M3 (Wiley))`, not `(DOI in M3 (Wiley)`.
+#[test]
+fn a_closing_parenthesis_suffix_is_not_swallowed() {
+    let item = json!({"id": "w", "type": "article-journal", "title": "DOI in M3 (Wiley)"});
+    assert_eq!(one("mla", item).citation, "(DOI in M3 (Wiley))");
+}

@@ -564,8 +564,9 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                             suffix,
                         );
                         let print = !suffix.is_empty()
-                            && last_text_mut_child(&mut elem_children)
-                                .is_none_or(|t| !t.text.ends_with(suffix));
+                            && (!suffix.starts_with(['.', ',', ';', ':', '!', '?'])
+                                || last_text_mut_child(&mut elem_children)
+                                    .is_none_or(|t| !t.text.ends_with(suffix)));
                         if print {
                             elem_children.push(
                                 Formatted { text: suffix.to_string(), formatting }.into(),
@@ -3714,7 +3715,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
             self.discard_elem(loc.0);
         } else {
             if let Some(suffix) = &affixes.suffix {
-                let do_suffix = if !self.writing.buf.is_empty() {
+                // citris patch 77: only punctuation is not doubled
+                // (citeproc-js merges a suffix that repeats the last
+                // character only for `.,;:!?`): MLA's `(Wiley))` lost its
+                // closing parenthesis.
+                let do_suffix = if !suffix.starts_with(['.', ',', ';', ':', '!', '?']) {
+                    true
+                } else if !self.writing.buf.is_empty() {
                     !self.writing.buf.as_string_mut().ends_with(suffix.as_str())
                 } else if let Some(l) = self.writing.elem_stack.last_mut().last_text() {
                     !l.text.ends_with(suffix)
