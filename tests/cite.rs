@@ -1725,3 +1725,21 @@ fn a_closing_parenthesis_suffix_is_not_swallowed() {
     let item = json!({"id": "w", "type": "article-journal", "title": "DOI in M3 (Wiley)"});
     assert_eq!(one("mla", item).citation, "(DOI in M3 (Wiley))");
 }
+
+/// hayagriva patch 78: `<names variable="translator editor">` renders the
+/// translators first, in the attribute's order (Springer social psychology:
+/// `(A. W. Wood, Trans., P. Guyer, Ed.)`); the editors always came first.
+#[test]
+fn names_variables_render_in_the_order_given() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/>"#,
+        r#"<bibliography><layout><names variable="translator editor" delimiter="; " suffix=" "><name initialize-with=". "/><label form="short" prefix=", "/></names>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "k", "type": "book", "title": "Critique",
+        "editor": [{"family": "Guyer", "given": "Paul"}], "translator": [{"family": "Wood", "given": "Allen W."}]});
+    assert_eq!(
+        format(&[item], &style, "en-US").unwrap()[0].text,
+        "A. W. Wood, trans.; P. Guyer, ed. Critique"
+    );
+}

@@ -205,13 +205,16 @@ impl RenderCsl for Names {
             if !editors.is_empty() && editors == translators {
                 res.push((editors, NameVariable::EditorTranslator))
             } else {
-                if !editors.is_empty() {
-                    res.push((editors, NameVariable::Editor));
+                // citris patch 78: in the order the attribute names them
+                // (CSL 1.0.2 "Names": each variable is rendered "in the
+                // order specified"); `translator editor` put the editor
+                // first.
+                let translator_first = self.variable[0] == NameVariable::Translator;
+                let mut pair = [(editors, NameVariable::Editor), (translators, NameVariable::Translator)];
+                if translator_first {
+                    pair.reverse();
                 }
-
-                if !translators.is_empty() {
-                    res.push((translators, NameVariable::Translator));
-                }
+                res.extend(pair.into_iter().filter(|(p, _)| !p.is_empty()));
             }
 
             res
