@@ -1743,3 +1743,19 @@ fn names_variables_render_in_the_order_given() {
         "A. W. Wood, trans.; P. Guyer, ed. Critique"
     );
 }
+
+/// hayagriva patch 79: a literal date stands in for the year and takes the
+/// year part's affixes (Springer mathphys: `(in press)`, printed `in press`).
+#[test]
+fn a_literal_date_takes_the_year_parts_affixes() {
+    let xml = USER_STYLE.replace(
+        r#"<date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date>"#,
+        r#"<date variable="issued" prefix=" "><date-part name="year" prefix="(" suffix=")"/></date>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "p", "type": "article-journal", "title": "Soon", "issued": {"literal": "in press"}});
+    assert_eq!(
+        format(&[item], &style, "en-US").unwrap()[0].text,
+        "TESTSTYLE Soon (in press)"
+    );
+}

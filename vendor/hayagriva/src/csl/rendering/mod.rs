@@ -688,7 +688,20 @@ impl RenderCsl for citationberg::Date {
                 ctx.is_first_date();
                 let depth = ctx.push_elem(self.formatting);
                 let affix_loc = ctx.apply_prefix(&self.affixes);
+                // citris patch 79: in the affixes of the year part, where the
+                // literal stands in for it (citeproc-js: Springer mathphys'
+                // `<date-part name="year" prefix="(" suffix=")"/>` prints
+                // `(in press)`).
+                let year_affixes = self
+                    .date_part
+                    .iter()
+                    .find(|p| p.name == DatePartName::Year)
+                    .map(|p| p.affixes.clone());
+                let year_loc = year_affixes.as_ref().map(|a| ctx.apply_prefix(a));
                 ctx.push_str(&literal);
+                if let (Some(a), Some(loc)) = (&year_affixes, year_loc) {
+                    ctx.apply_suffix(a, loc);
+                }
                 ctx.apply_suffix(&self.affixes, affix_loc);
                 ctx.commit_elem(depth, self.display, Some(ElemMeta::Date));
             }
