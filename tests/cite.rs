@@ -1759,3 +1759,28 @@ fn a_literal_date_takes_the_year_parts_affixes() {
         "TESTSTYLE Soon (in press)"
     );
 }
+
+/// hayagriva patch 80: `subsequent-author-substitute` (complete-all)
+/// replaces the whole name list, `and` and delimiters included, and keeps a
+/// label after it: MLA printed `———, and . Title` for a second work by the
+/// same two authors.
+#[test]
+fn the_subsequent_author_dash_replaces_the_whole_list() {
+    let work = |id: &str, title: &str| {
+        json!({"id": id, "type": "book", "title": title,
+               "author": [{"family": "Author", "given": "Ann"}, {"family": "Second", "given": "Sid"}],
+               "issued": {"date-parts": [[2000]]}})
+    };
+    let style = Style::bundled("mla").unwrap();
+    let entries = format(
+        &[work("a", "First book"), work("b", "Second book")],
+        &style,
+        "en-US",
+    )
+    .unwrap();
+    assert_eq!(
+        entries[0].text,
+        "Author, Ann, and Sid Second. First Book. 2000."
+    );
+    assert_eq!(entries[1].text, "———. Second Book. 2000.");
+}

@@ -1464,36 +1464,49 @@ fn substitute_subsequent_authors(
         let subs = Formatting::default().add_text(subs.clone());
 
         fn replace_all(names: &mut Elem, is_empty: bool, subs: &Formatted) {
-            fn remove_name(mut child: Elem) -> Option<ElemChild> {
-                if matches!(child.meta, Some(ElemMeta::Name(_, _))) {
-                    return None;
-                }
-                child.children.0 = child
-                    .children
-                    .0
-                    .into_iter()
-                    .filter_map(|e| match e {
-                        ElemChild::Elem(e) => remove_name(e),
-                        _ => Some(e),
-                    })
-                    .collect();
-                Some(ElemChild::Elem(child))
-            }
             let old_children = std::mem::replace(
                 &mut names.children,
                 ElemChildren(vec![ElemChild::Text(subs.clone())]),
             );
             if !is_empty {
-                for child in old_children.0 {
-                    match child {
+                // citris patch 80: the whole name list goes, with the
+                // delimiters and `and` between the names (CSL 1.0.2
+                // "complete-all": "including punctuation and terms like
+                // et-al and and"); what comes before the first name or after
+                // the last (a label: `———, editor.`) stays. Only the names
+                // were taken out: MLA printed `———, and .` for two authors.
+                fn has_name(c: &ElemChild) -> bool {
+                    match c {
                         ElemChild::Elem(e) => {
-                            if let Some(c) = remove_name(e) {
-                                names.children.0.push(c);
-                            }
+                            matches!(e.meta, Some(ElemMeta::Name(_, _)))
+                                || e.children.0.iter().any(has_name)
                         }
-                        _ => names.children.0.push(child),
+                        _ => false,
                     }
                 }
+                // Drops the names and all between them, at the level where
+                // they are siblings.
+                fn strip_names(children: Vec<ElemChild>) -> Vec<ElemChild> {
+                    let first = children.iter().position(has_name);
+                    let last = children.iter().rposition(has_name);
+                    let (Some(first), Some(last)) = (first, last) else {
+                        return children;
+                    };
+                    let mut out = Vec::with_capacity(children.len());
+                    for (i, child) in children.into_iter().enumerate() {
+                        if i < first || i > last {
+                            out.push(child);
+                        } else if first == last
+                            && let ElemChild::Elem(mut e) = child
+                            && !matches!(e.meta, Some(ElemMeta::Name(_, _)))
+                        {
+                            e.children.0 = strip_names(e.children.0);
+                            out.push(ElemChild::Elem(e));
+                        }
+                    }
+                    out
+                }
+                names.children.0.extend(strip_names(old_children.0));
             }
         }
 
