@@ -1784,3 +1784,28 @@ fn the_subsequent_author_dash_replaces_the_whole_list() {
     );
     assert_eq!(entries[1].text, "———. Second Book. 2000.");
 }
+
+/// hayagriva patch 81: `page-first` of a page value that is not numbers
+/// (`3573-3587.e29`, `ii-xv`) is the text before the first hyphen, as in
+/// citeproc-js; it was empty (Thomson Reuters printed no pinpoint).
+#[test]
+fn page_first_of_odd_pages() {
+    let xml = USER_STYLE.replace(
+        r#"<text value="TESTSTYLE "/>"#,
+        r#"<text variable="page-first" suffix=" "/>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let text = |page: &str| {
+        format(
+            &[json!({"id": "p", "type": "article-journal", "title": "T", "page": page})],
+            &style,
+            "en-US",
+        )
+        .unwrap()[0]
+            .text
+            .clone()
+    };
+    assert_eq!(text("3573-3587.e29"), "3573 T");
+    assert_eq!(text("ii-xv"), "ii T");
+    assert_eq!(text("12-19"), "12 T");
+}

@@ -42,7 +42,7 @@ def cause(style, cite, ident, js, us):
         return "title case (`Citationstyles.Org`, `arXiv`, `Under_score {braces}`)"
     if "\u202f" in wa:
         return "citeproc-js narrow no-break space before `:`"
-    if re.search(r"\(\d{4}\)\([a-z]{1,2}\)", near_js):
+    if re.search(r"\(\d{4}\)\([a-z]{1,2}\)", js) and re.search(r"\(\d{4}[a-z]{1,2}\)", us):
         return "year suffix inside the year part's affixes: citeproc-js `(2000)(a)`"
     if re.fullmatch(r"\[?\(?\d+[.)\]]?", js.strip()) and re.fullmatch(r"\[?\(?\d+[)\]]?", us.strip()):
         return "empty numbered entry: citeproc-js keeps the label's period"
