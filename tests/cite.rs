@@ -1809,3 +1809,25 @@ fn page_first_of_odd_pages() {
     assert_eq!(text("ii-xv"), "ii T");
     assert_eq!(text("12-19"), "12 T");
 }
+
+/// hayagriva patch 82: the year suffix follows the first *year* rendered: a
+/// date of month and day printed before the year (Springer Vancouver
+/// author-date's bills) no longer takes the suffix's turn and loses it.
+#[test]
+fn the_year_suffix_follows_the_first_year() {
+    let xml = USER_STYLE
+        .replace("<citation>", r#"<citation disambiguate-add-year-suffix="true">"#)
+        .replace(
+            r#"<date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date>"#,
+            r#"<date variable="issued" prefix=" " delimiter=" "><date-part name="month" form="short"/><date-part name="day"/></date><date variable="issued" prefix=", "><date-part name="year"/></date>"#,
+        );
+    let style = Style::from_xml(&xml).unwrap();
+    let bill = |id: &str, day: u32| {
+        json!({"id": id, "type": "bill", "title": format!("Bill {id}"),
+               "author": [{"family": "Congress", "given": "U. S."}],
+               "issued": {"date-parts": [[2000, 12, day]]}})
+    };
+    let entries = format(&[bill("a", 14), bill("b", 15)], &style, "en-US").unwrap();
+    assert_eq!(entries[0].text, "TESTSTYLE Bill a Dec. 14, 2000a");
+    assert_eq!(entries[1].text, "TESTSTYLE Bill b Dec. 15, 2000b");
+}

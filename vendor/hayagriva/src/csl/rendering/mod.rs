@@ -792,7 +792,14 @@ impl RenderCsl for citationberg::Date {
             None
         };
 
-        let first = ctx.is_first_date();
+        // citris patch 82: the year suffix goes after the first *year*
+        // rendered (CSL 1.0.2 "Disambiguation": "the first year rendered
+        // through cs:date"), so a date of month and day alone does not use
+        // up the first-date turn (Springer Vancouver's `Dec 14, 2000` in two
+        // cs:date elements lost its `2000a`).
+        let has_year =
+            base.is_some() || self.date_part.iter().any(|p| p.name == DatePartName::Year);
+        let first = has_year && ctx.is_first_date();
         let formatting = base
             .map(|b| self.formatting.apply(b.formatting))
             .unwrap_or(self.formatting);
