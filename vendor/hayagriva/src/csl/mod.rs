@@ -3286,7 +3286,28 @@ impl<'a, T: EntryLike> Context<'a, T> {
         let Some(mark) = s.chars().next().filter(|c| matches!(c, '.' | ',')) else {
             return s;
         };
-        if s[1..].starts_with(mark) || !self.style.punctuation_in_quotes() {
+        if s[1..].starts_with(mark) {
+            return s;
+        }
+        // The cheap test first: the text must end with a mark and one more
+        // character that is not a letter, digit or space.
+        let ends = |t: &str| {
+            let mut cs = t.chars().rev();
+            let (Some(q), Some(p)) = (cs.next(), cs.next()) else { return false };
+            !q.is_alphanumeric()
+                && !q.is_whitespace()
+                && if mark == '.' { matches!(p, '.' | '?' | '!') } else { p == ',' }
+        };
+        let cheap = if !self.writing.buf.is_empty() {
+            ends(self.writing.buf.as_string_mut())
+        } else {
+            self.writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.last_text_mut())
+                .is_some_and(|t| ends(&t.text))
+        };
+        if !cheap || !self.style.punctuation_in_quotes() {
             return s;
         }
         let quotes = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
