@@ -1831,3 +1831,31 @@ fn the_year_suffix_follows_the_first_year() {
     assert_eq!(entries[0].text, "TESTSTYLE Bill a Dec. 14, 2000a");
     assert_eq!(entries[1].text, "TESTSTYLE Bill b Dec. 15, 2000b");
 }
+
+/// hayagriva patch 83: sort keys compare word by word, as citeproc-js's do
+/// (it joins the words with a separator that sorts before letters): ACM
+/// lists `He, Kaiming` before `Health and Safety Executive`; the collator,
+/// which ignores spaces, put `healthandsafety` before `hekaiming`.
+#[test]
+fn sort_keys_compare_word_by_word() {
+    let xml = USER_STYLE
+        .replace(
+            "<citation>",
+            r#"<macro name="author"><names variable="author"><name name-as-sort-order="all"/></names></macro><citation>"#,
+        )
+        .replace(
+            "<bibliography><layout>",
+            r#"<bibliography><sort><key macro="author"/></sort><layout>"#,
+        );
+    let style = Style::from_xml(&xml).unwrap();
+    let items = [
+        json!({"id": "hse", "type": "report", "title": "Lasers", "author": [{"literal": "Health and Safety Executive"}]}),
+        json!({"id": "he", "type": "paper-conference", "title": "Residual learning", "author": [{"family": "He", "given": "Kaiming"}]}),
+    ];
+    let ids: Vec<String> = format(&items, &style, "en-US")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, ["he", "hse"]);
+}
