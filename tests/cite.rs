@@ -1859,3 +1859,17 @@ fn sort_keys_compare_word_by_word() {
         .collect();
     assert_eq!(ids, ["he", "hse"]);
 }
+
+/// hayagriva patch 84: text that starts with the digits the text before it
+/// ends with is printed whole: RSC's entry for pages `1-14` after the number
+/// `1` printed `1–14.` (the "duplicate affix" rule took the `1` away).
+#[test]
+fn digits_are_not_a_duplicate_affix() {
+    let xml = USER_STYLE.replace(
+        r#"<bibliography><layout><text value="TESTSTYLE "/><text variable="title"/><date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date></layout></bibliography>"#,
+        r#"<bibliography second-field-align="flush"><layout suffix="."><text variable="citation-number"/><text variable="page"/></layout></bibliography>"#,
+    );
+    let style = Style::from_xml(&xml).unwrap();
+    let item = json!({"id": "p", "type": "article-journal", "title": "Pages 1", "page": "1-14"});
+    assert_eq!(format(&[item], &style, "en-US").unwrap()[0].text, "1 1–14.");
+}

@@ -3203,8 +3203,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
             buf.truncate(buf.trim_end().len());
         }
 
-        // Do not print duplicate affixes.
-        if s.chars().all(|c| !c.is_alphabetic()) {
+        // Do not print duplicate affixes. (citris patch 84: outside sort
+        // keys digits are text, not affixes: a page `1-14` after the
+        // citation number `1` took the number away, RSC printed `1–14.`.
+        // Sort keys keep the old rule, which their order depends on.)
+        if s.chars().all(|c| {
+            !c.is_alphabetic() && (self.instance.sorting.is_some() || !c.is_numeric())
+        }) {
             let trimmed = s.trim_end();
             if let Some(last) = last_buffer(&mut self.writing)
                 && let Some(strip) = last.strip_suffix(trimmed)
