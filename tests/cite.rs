@@ -1873,3 +1873,35 @@ fn digits_are_not_a_duplicate_affix() {
     let item = json!({"id": "p", "type": "article-journal", "title": "Pages 1", "page": "1-14"});
     assert_eq!(format(&[item], &style, "en-US").unwrap()[0].text, "1 1–14.");
 }
+
+/// A deliberate difference: the implicit year suffix is appended to the
+/// year, inside the year part's affixes (`(2000a)`; CSL 1.0.2
+/// "Disambiguation"), where citeproc-js prints `(2000)(a)` (Springer mathphys
+/// author-date; tests/conformance/DIFFERENCES.md).
+#[test]
+fn the_year_suffix_goes_inside_the_years_parentheses() {
+    let xml = USER_STYLE
+        .replace("<citation>", r#"<citation disambiguate-add-year-suffix="true">"#)
+        .replace(
+            r#"<date variable="issued" prefix=" (" suffix=")"><date-part name="year"/></date>"#,
+            r#"<date variable="issued" prefix=" "><date-part name="year" prefix="(" suffix=")"/></date>"#,
+        );
+    let style = Style::from_xml(&xml).unwrap();
+    let work = |id: &str| {
+        json!({"id": id, "type": "book", "title": format!("Work {id}"),
+               "author": [{"family": "Baddeley", "given": "Alan"}], "issued": {"date-parts": [[2003]]}})
+    };
+    let entries = format(&[work("a"), work("b")], &style, "en-US").unwrap();
+    assert_eq!(entries[0].text, "TESTSTYLE Work a (2003a)");
+    assert_eq!(entries[1].text, "TESTSTYLE Work b (2003b)");
+    if let Some(style) = csl_repo_style("royal-society-of-chemistry") {
+        // Another deliberate one: RSC leaves `, .` after an author whose
+        // work has nothing else to print; citris ends the entry cleanly.
+        let item = json!({"id": "d", "type": "article-journal", "title": "Date shape",
+            "author": [{"family": "Dates", "given": "Dana"}]});
+        assert_eq!(
+            format(&[item], &style, "en-GB").unwrap()[0].text,
+            "1 D. Dates."
+        );
+    }
+}

@@ -48,8 +48,18 @@ def cause(style, cite, ident, js, us):
         return "empty numbered entry: citeproc-js keeps the label's period"
     if "Nos." in js + us or "nos." in js + us or "vols." in js:
         return "affixed numbers (`Nos. SAND2016-1234`)"
-    if "2020Jan" in js or "–(20" in js:
+    if "2020Jan" in js or "–(20" in js or "– (20" in js or re.search(r"\d–(Accessed: |viewed )\d", js):
         return "citeproc-js date range quirks (`2019 Dec–2020Jan`, `(2019–(2020))`)"
+    if re.search(r"\.Com\b|\.Org\b|WebsterCom|stylesOrg", js):
+        return "title case (`Citationstyles.Org`, `arXiv`, `Under_score {braces}`)"
+    if "  " in js and "  " not in us and js.replace("  ", " ") == us:
+        return "citeproc-js doubled space"
+    if re.search(r"[\])\d]\.? \. ", near_us) or re.search(r"\. ; :", js) or re.search(r"\d \. ", us):
+        return "citeproc-js dangling punctuation after empty parts"
+    if "”:" in js and ":”" in us:
+        return "citeproc-js moves a title's final `:` out of the quotes"
+    if "———, editor" in us and "Author, Ann, editor" in js:
+        return "MLA: citeproc-js does not substitute `———` after another role"
     if "eds.Rives" in js:
         return "citeproc-js drops a name prefix before one-part names"
     if ";:" in near_js and ";" in near_us and ";:" not in near_us:
@@ -62,7 +72,7 @@ def cause(style, cite, ident, js, us):
         return "citeproc-js dangling punctuation after empty parts"
     if "thesis ." in js or re.search(r" \.$", js):
         return "citeproc-js dangling punctuation after empty parts"
-    if re.search(r"Doe, John, Doe, Jane", js):
+    if re.search(r"Doe,? John,? Doe,? Jane", js):
         return "given names expanded in the bibliography (two `Doe, J.` in one list)"
     if "Performed by" in us:
         return "`performed by` with no name"
