@@ -83,6 +83,10 @@ const COUNTS: &[(&str, usize)] = &[
     ("jabref/RisImporterTestScience.ris", 1),
     ("jabref/RisImporterTestScopus.ris", 1),
     ("jabref/RisImporterTestWithEmptyER.ris", 1),
+    // litstudy's IEEE Xplore export (its test asserts 25 documents) and
+    // pandoc's RIS case (3 CSL items expected), added to the shared corpus.
+    ("litstudy/example.ris", 25),
+    ("pandoc/7894.ris", 3),
     ("rispy/example_basic.ris", 1),
     ("rispy/example_bom.ris", 1),
     ("rispy/example_custom_list_tags.ris", 1),
