@@ -40,6 +40,27 @@ fn normalised_away(w: &str) -> bool {
     month || matches!(w, "https" | "http" | "doi" | "org" | "dx" | "0")
 }
 
+/// The lines of `text` as the lexer numbers them: CRLF, LF and a lone CR each
+/// end a line (IEEE Xplore's RIS export puts a lone CR before some `TY`).
+fn lexer_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        match rest.find(['\r', '\n']) {
+            Some(i) => {
+                out.push(&rest[..i]);
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+            None => {
+                out.push(rest);
+                break;
+            }
+        }
+    }
+    out
+}
+
 #[derive(Default)]
 struct Count {
     pairs: usize,
@@ -58,7 +79,10 @@ fn account(path: &Path, c: &mut Count) {
     // A file in another format (Web of Science, NBIB, …) is refused as a whole,
     // with an error naming it: every line of it is reported.
     if let Some(d) = citris::foreign(&bytes, text) {
-        c.lines += text.lines().filter(|l| !l.trim().is_empty()).count();
+        c.lines += lexer_lines(text)
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .count();
         assert!(
             d.message.contains("looks like"),
             "{}: {}",
@@ -74,7 +98,7 @@ fn account(path: &Path, c: &mut Count) {
         .collect();
     let mut reported: HashSet<u32> = diags.iter().map(|d| d.line).collect();
     // "skipped N lines of text …" at line L reports the N non-blank lines from L.
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = lexer_lines(text);
     for d in &diags {
         let Some(n) = d.message.strip_prefix("skipped ") else {
             continue;
@@ -127,7 +151,7 @@ fn account(path: &Path, c: &mut Count) {
             }
         }
     }
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lexer_lines(text).into_iter().enumerate() {
         let n = i as u32 + 1;
         if line.trim().is_empty() || covered.contains(&n) {
             continue;
