@@ -1308,6 +1308,7 @@ fn render_inner(
     crate::par::for_each_mut(&mut rendered.citations, |c| {
         localize_quotes(&mut c.citation, quotes);
         fix_punctuation(&mut c.citation);
+        mark_empty_citation(&mut c.citation, &csl.citation.layout);
     });
     if let Some(bib) = &mut rendered.bibliography {
         crate::par::for_each_mut(&mut bib.items, |item| {
@@ -1364,7 +1365,13 @@ fn render_inner(
                                 Some(l) if layout_suffix.is_some_and(|s| s == body.trim()) => {
                                     l.trim_end().to_string()
                                 }
-                                Some(l) => format!("{} {}", l.trim_end(), body.trim_start()),
+                                // The entry after the number starts like
+                                // one without (`1. (N.d.)`, as citeproc-js).
+                                Some(l) => format!(
+                                    "{} {}",
+                                    l.trim_end(),
+                                    capitalize_leading_term(body.trim_start())
+                                ),
                                 None => body,
                             }
                         };
@@ -1403,94 +1410,44 @@ fn render_inner(
     Ok(entries)
 }
 
-/// The order to cite items in.
-///
-/// Numeric styles number items in citation order, so they are cited in input
-/// order. Author-date styles that sort their bibliography (APA, Chicago
-/// author-date, Harvard) get the items roughly presorted by first name, year and title. hayagriva
-/// still sorts them by the style's keys, so the final order is the style's;
-/// the presort is there because
-///
-/// * hayagriva renders the sort keys again in every comparison, and its
-///   stable sort needs only n - 1 comparisons for presorted input (for 10,000
-///   APA references the sort was most of the time).
-///
-/// (It was also there because hayagriva gave year suffixes in citation
-/// order; the vendored hayagriva gives them in bibliography order, patch 7.)
-fn citation_order(prepared: &[(String, IndexedItem)], csl: &IndependentStyle) -> Vec<usize> {
-    use hayagriva::citationberg::taxonomy::{NumberVariable, Variable};
-    use hayagriva::citationberg::{SortDirection, SortKey};
-    let mut order: Vec<usize> = (0..prepared.len()).collect();
-    let Some(sort) = csl.bibliography.as_ref().and_then(|b| b.sort.as_ref()) else {
-        return order;
-    };
-    let plain_ascending = !sort.keys.is_empty()
-        && sort.keys.iter().all(|k| match k {
-            SortKey::Variable {
-                variable,
-                sort_direction,
-            } => {
-                *sort_direction == SortDirection::Ascending
-                    && !matches!(variable, Variable::Number(NumberVariable::CitationNumber))
-            }
-            SortKey::MacroName { sort_direction, .. } => {
-                *sort_direction == SortDirection::Ascending
-            }
-        });
-    // Only where year suffixes are given: in MLA (which adds titles to tell
-    // works apart) hayagriva's disambiguation came out worse with the presort.
-    if !plain_ascending || !csl.citation.disambiguate_add_year_suffix {
-        return order;
+/// What citeproc-js prints for a citation whose item the style prints
+/// nothing for (no author and no date in an author-date style).
+const NO_PRINTED_FORM: &str = "[CSL STYLE ERROR: reference with no printed form.]";
+
+/// A citation that is only its layout's affixes (`()`) says so instead, in
+/// citeproc-js's words (Zotero and Mendeley show the same): an empty `()`
+/// in a text is easily missed, the message is not.
+fn mark_empty_citation(children: &mut ElemChildren, layout: &hayagriva::citationberg::Layout) {
+    let prefix = layout.prefix.as_deref().unwrap_or_default();
+    let suffix = layout.suffix.as_deref().unwrap_or_default();
+    let text = render_children(children, Output::Text);
+    if text.trim() != format!("{prefix}{suffix}").trim() {
+        return;
     }
-    let keys: Vec<(String, i64, String)> = prepared
+    let formatting = children
+        .0
         .iter()
-        .map(|(_, item)| presort_key(item.item()))
-        .collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    order
+        .find_map(|c| match c {
+            ElemChild::Text(t) => Some(t.formatting),
+            _ => None,
+        })
+        .unwrap_or_default();
+    *children = ElemChildren(vec![ElemChild::Text(Formatted {
+        text: format!("{prefix}{NO_PRINTED_FORM}{suffix}"),
+        formatting,
+    })]);
 }
 
-fn presort_key(item: &Item) -> (String, i64, String) {
-    use hayagriva::citationberg::json::{DateValue, NameValue, Value as J};
-    let text = |key: &str| match item.0.get(key) {
-        Some(J::String(s)) => s.to_lowercase(),
-        _ => String::new(),
-    };
-    let mut name = String::new();
-    for var in [
-        "author",
-        "editor",
-        "collection-editor",
-        "translator",
-        "director",
-        "composer",
-    ] {
-        if let Some(J::Names(names)) = item.0.get(var) {
-            if let Some(first) = names.first() {
-                name = match first {
-                    NameValue::Literal(l) => l.literal.to_lowercase(),
-                    NameValue::Item(n) => format!(
-                        "{} {}",
-                        n.family.to_lowercase(),
-                        n.given.as_deref().unwrap_or_default().to_lowercase()
-                    ),
-                };
-                break;
-            }
-        }
-    }
-    if name.is_empty() {
-        name = text("title");
-    }
-    let year = match item.0.get("issued") {
-        Some(J::Date(DateValue::DateParts { date_parts, .. })) => date_parts
-            .0
-            .first()
-            .and_then(|d| d.0.first())
-            .map_or(i64::MAX, |y| i64::from(*y)),
-        _ => i64::MAX,
-    };
-    (name, year, text("title"))
+/// The order to cite items in: input order, as citeproc-js is given them.
+///
+/// (Author-date styles that sort by name, date and title once got their
+/// items presorted by first name, year and title, for speed when hayagriva
+/// rendered sort keys in every comparison and gave year suffixes in citation
+/// order; hayagriva patches 1 and 7 made that unneeded, and the presort
+/// decided the order of items the style's keys leave tied, where citeproc-js
+/// keeps the input order: Springer's `Baddeley 2003a/b` swapped.)
+fn citation_order(prepared: &[(String, IndexedItem)], _csl: &IndependentStyle) -> Vec<usize> {
+    (0..prepared.len()).collect()
 }
 
 /// Merge the punctuation that meets where hayagriva joins pieces, as
@@ -1504,8 +1461,19 @@ fn presort_key(item: &Item) -> (String, i64, String) {
 /// * doubled spaces.
 ///
 /// Works on the text leaves of the rendered tree (links are left alone), so
-/// text, HTML and Markdown get the same fix.
+/// text, HTML and Markdown get the same fix. A pass can leave a pair for the
+/// next (`record, , 7`: the space goes, then the doubled comma), so passes
+/// repeat until nothing changes.
 fn fix_punctuation(children: &mut ElemChildren) {
+    for _ in 0..4 {
+        if !fix_punctuation_pass(children) {
+            break;
+        }
+    }
+}
+
+/// One pass of [`fix_punctuation`]; whether it changed anything.
+fn fix_punctuation_pass(children: &mut ElemChildren) -> bool {
     let mut leaves = Vec::new();
     collect_leaves(children, &mut leaves);
     // A link is a barrier no rule reaches across.
@@ -1543,13 +1511,14 @@ fn fix_punctuation(children: &mut ElemChildren) {
         }
     }
     if !changed {
-        return;
+        return false;
     }
     rewrite_leaves(leaves, &chars, |k, text| {
         if keep[k] {
             text.push(chars[k].1);
         }
     });
+    true
 }
 
 /// The characters of the text leaves in order, each with its leaf's index; a

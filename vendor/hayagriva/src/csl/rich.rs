@@ -4,9 +4,9 @@
 //! "rich text": `<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`,
 //! `<span style="font-variant:small-caps;">`, `<span class="nocase">`,
 //! `<span class="nodecor">`) and quotation marks, which citeproc-js renders
-//! as formatting and as the locale's quotes, flipping both with their
-//! surroundings ("flip-flop": `<i>` inside italics is upright, quotes inside
-//! quotes are inner quotes). A straight apostrophe becomes `’`. Markup that
+//! as formatting and (straight ones) as the locale's quotes, flipping both
+//! with their surroundings ("flip-flop": `<i>` inside italics is upright,
+//! quotes inside quotes are inner quotes). A straight apostrophe becomes `’`. Markup that
 //! is not closed is printed as written. The rules follow citeproc-js's
 //! `CSL.Util.FlipFlopper`.
 
@@ -25,11 +25,18 @@ pub(crate) enum Markup {
     NoCase,
     /// `<span class="nodecor">`: no formatting inside.
     NoDecor,
-    /// Quotation marks, printed as the locale's quotes: inside other quotes
-    /// as the other kind (outer or inner), else as the form given here
-    /// (`true`: outer). `“”` are the outer form, `‘’` the inner one; of
-    /// straight quotes, the kind that comes first is the outer form.
+    /// Straight quotation marks, printed as the locale's quotes: inside
+    /// other quotes as the other kind (outer or inner), else as the form
+    /// given here (`true`: outer); the kind that comes first is the outer
+    /// form.
     Quote(bool),
+    /// Curly quotation marks (`true`: `“”`, `false`: `‘’`), printed as
+    /// written, not as the locale's: only inside quotes that open with the
+    /// same mark they flip to the other kind. citeproc-js 1.4.61 prints the
+    /// title `The ‘No jab’ policy` so in de-DE, and `“The ‘No Jab’ Policy.”`
+    /// for `The “No jab” policy` in quotes in en-US (`„The “No jab” policy“`
+    /// in de-DE).
+    Curly(bool),
 }
 
 /// A piece of rich text.
@@ -190,11 +197,11 @@ pub(crate) fn parse(s: &str) -> Vec<Piece<'_>> {
                 stack.truncate(at);
                 let m = match tag {
                     Tag::Open(m) => m,
-                    Tag::OpenQuote(kind) => Markup::Quote(match kind {
-                        QuoteKind::CurlyDouble => true,
-                        QuoteKind::CurlySingle => false,
-                        straight => straight == *outer_straight.get_or_insert(straight),
-                    }),
+                    Tag::OpenQuote(QuoteKind::CurlyDouble) => Markup::Curly(true),
+                    Tag::OpenQuote(QuoteKind::CurlySingle) => Markup::Curly(false),
+                    Tag::OpenQuote(straight) => {
+                        Markup::Quote(straight == *outer_straight.get_or_insert(straight))
+                    }
                     _ => unreachable!("only openers are stacked"),
                 };
                 matched[opener] = Some(Piece::Open(m));

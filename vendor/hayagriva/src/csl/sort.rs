@@ -137,6 +137,24 @@ fn macro_key_cmp(
     }
 }
 
+/// citris patch 83: words of a sort key compare one by one, as in
+/// citeproc-js, which joins them with a separator that sorts before any
+/// letter (`|`; the collator ignores spaces and punctuation, not symbols)
+/// and ends the key with it: `he kaiming` sorts before `health and safety`
+/// (`he|` < `hea`), where the collator alone compared `hekaiming` with
+/// `healthandsafety`.
+fn word_separated(key: &str) -> String {
+    if key.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(key.len() + 1);
+    for c in key.chars() {
+        out.push(if c == ' ' { '|' } else { c });
+    }
+    out.push('|');
+    out
+}
+
 impl StyleContext<'_> {
     /// Retrieve the ordering of two entries according to the given sort key.
     fn cmp_entries<T: EntryLike>(
@@ -152,10 +170,10 @@ impl StyleContext<'_> {
             SortKey::Variable { variable: Variable::Standard(s), .. } => {
                 let a = InstanceContext::variable_sort_instance(a, a_idx)
                     .resolve_standard_variable(LongShortForm::default(), *s)
-                    .map(|s| s.to_string().to_lowercase());
+                    .map(|s| word_separated(&s.to_string().to_lowercase()));
                 let b = InstanceContext::variable_sort_instance(b, b_idx)
                     .resolve_standard_variable(LongShortForm::default(), *s)
-                    .map(|s| s.to_string().to_lowercase());
+                    .map(|s| word_separated(&s.to_string().to_lowercase()));
 
                 (a.collation_cmp(&b, self.locale()), a.is_none() || b.is_none())
             }
@@ -173,6 +191,16 @@ impl StyleContext<'_> {
             SortKey::Variable { variable: Variable::Name(n), .. } => {
                 let a = a.entry.resolve_name_variable(*n);
                 let b = b.entry.resolve_name_variable(*n);
+
+                // citris patch 65: an empty name list is an empty key and
+                // goes last in either direction (CSL 1.0.2 "Sorting"); it
+                // was shorter than any other list, so it came first.
+                match (a.is_empty(), b.is_empty()) {
+                    (true, true) => return Ordering::Equal,
+                    (true, false) => return Ordering::Greater,
+                    (false, true) => return Ordering::Less,
+                    (false, false) => {}
+                }
 
                 for (a_pers, b_pers) in a.iter().zip(b.iter()) {
                     let ord = a_pers.csl_cmp(
@@ -268,10 +296,11 @@ impl StyleContext<'_> {
             for child in &m.children {
                 child.render(&mut ctx)
             }
-            ctx.flush().0.into_iter().fold(String::new(), |mut s, f| {
+            let text = ctx.flush().0.into_iter().fold(String::new(), |mut s, f| {
                 f.write_buf(&mut s, BufWriteFormat::Plain).unwrap();
                 s.to_lowercase()
-            })
+            });
+            word_separated(&text)
         })
     }
 

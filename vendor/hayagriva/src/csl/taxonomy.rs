@@ -932,11 +932,28 @@ impl EntryLike for citationberg::json::Item {
         &self,
         variable: NumberVariable,
     ) -> Option<MaybeTyped<Cow<'_, Numeric>>> {
-        if matches!(variable, NumberVariable::PageFirst)
-            && let Some(MaybeTyped::Typed(n)) =
-                self.resolve_page_variable(PageVariable::Page)
-        {
-            return n.first().map(|r| MaybeTyped::Typed(Cow::Owned(r.clone())));
+        if matches!(variable, NumberVariable::PageFirst) {
+            match self.resolve_page_variable(PageVariable::Page) {
+                Some(MaybeTyped::Typed(n)) => {
+                    return n.first().map(|r| MaybeTyped::Typed(Cow::Owned(r.clone())));
+                }
+                // citris patch 81: a page value that is not page numbers
+                // (`3573-3587.e29`, `ii-xv`) has a first page too, the text
+                // before the first `-`, `–`, `, ` or `&`, as citeproc-js
+                // takes it; it had none.
+                Some(MaybeTyped::String(s)) => {
+                    let end = [" & ", "&", ", ", "-", "\u{2013}"]
+                        .iter()
+                        .filter_map(|sep| s.find(sep))
+                        .min()
+                        .unwrap_or(s.len());
+                    let first = s[..end].trim();
+                    if !first.is_empty() && !first.ends_with('\\') {
+                        return Some(MaybeTyped::String(first.to_string()));
+                    }
+                }
+                None => {}
+            }
         }
         match self.0.get(&variable.to_string())? {
             csl_json::Value::Number(n) => {

@@ -267,7 +267,13 @@ impl Person {
         // Without a period citeproc-js keeps it (`J woo`), as hayagriva did.
         // `Jean-Paul` → `J.-P.` as before.
         let cleaned: String;
-        let gn = if gn.contains('-') && delimiter.is_some_and(|d| d.contains('.')) {
+        // citris patch 74: also without a period (`""`, `" "`) unless the
+        // style sets `initialize-with-hyphen="false"`, which makes the hyphen
+        // a space first (citeproc-js: Springer's `Kim J`, it was `Kim J- woo`;
+        // Vancouver's `Kim J woo`).
+        let gn = if gn.contains('-')
+            && (delimiter.is_some_and(|d| d.contains('.')) || (delimiter.is_some() && with_hyphen))
+        {
             cleaned = gn
                 .split(' ')
                 .map(|word| {

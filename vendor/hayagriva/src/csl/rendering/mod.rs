@@ -695,7 +695,20 @@ impl RenderCsl for citationberg::Date {
                 ctx.is_first_date();
                 let depth = ctx.push_elem(self.formatting);
                 let affix_loc = ctx.apply_prefix(&self.affixes);
+                // citris patch 79: in the affixes of the year part, where the
+                // literal stands in for it (citeproc-js: Springer mathphys'
+                // `<date-part name="year" prefix="(" suffix=")"/>` prints
+                // `(in press)`).
+                let year_affixes = self
+                    .date_part
+                    .iter()
+                    .find(|p| p.name == DatePartName::Year)
+                    .map(|p| p.affixes.clone());
+                let year_loc = year_affixes.as_ref().map(|a| ctx.apply_prefix(a));
                 ctx.push_str(&literal);
+                if let (Some(a), Some(loc)) = (&year_affixes, year_loc) {
+                    ctx.apply_suffix(a, loc);
+                }
                 ctx.apply_suffix(&self.affixes, affix_loc);
                 ctx.commit_elem(depth, self.display, Some(ElemMeta::Date));
             }
@@ -738,31 +751,40 @@ impl RenderCsl for citationberg::Date {
                 day = self.date_part.iter().any(|i| i.name == DatePartName::Day);
             }
 
-            if year {
-                // Smart hack taken from citeproc: This prints negative (BC) dates as N(999,999,999 + y)
-                // and positive (AD) dates as Py so they sort properly. (Use i32::MAX to avoid problems
-                // with large dates.)
-                let (prefix, yr) = if date.year < 0 {
-                    ("N", i32::MAX + date.year)
-                } else {
-                    ("P", date.year)
-                };
-                write!(ctx, "{prefix}{yr:09}").unwrap();
-                render_year_suffix_implicitly(ctx);
-            }
+            // citris patch 71: a range sorts by its start, then its end
+            // (citeproc-js's date keys hold both), so `Jun–Jul 2019` no
+            // longer ties with `2019` (Elsevier Harvard's descending year
+            // key put it first, and gave it `2019a`).
+            let end = ctx.resolve_date_range_end(variable).map(|d| d.into_owned());
+            for (i, date) in std::iter::once(&*date).chain(end.as_ref()).enumerate() {
+                if year {
+                    // Smart hack taken from citeproc: This prints negative (BC) dates as N(999,999,999 + y)
+                    // and positive (AD) dates as Py so they sort properly. (Use i32::MAX to avoid problems
+                    // with large dates.)
+                    let (prefix, yr) = if date.year < 0 {
+                        ("N", i32::MAX + date.year)
+                    } else {
+                        ("P", date.year)
+                    };
+                    write!(ctx, "{prefix}{yr:09}").unwrap();
+                    if i == 0 {
+                        render_year_suffix_implicitly(ctx);
+                    }
+                }
 
-            if month {
-                write!(
-                    ctx,
-                    "{:02}",
-                    date.month.map(|m| m as i32 + 1).unwrap_or_default()
-                )
-                .unwrap();
-            }
-
-            if day {
-                write!(ctx, "{:02}", date.day.map(|d| d as i32 + 1).unwrap_or_default())
+                if month {
+                    write!(
+                        ctx,
+                        "{:02}",
+                        date.month.map(|m| m as i32 + 1).unwrap_or_default()
+                    )
                     .unwrap();
+                }
+
+                if day {
+                    write!(ctx, "{:02}", date.day.map(|d| d as i32 + 1).unwrap_or_default())
+                        .unwrap();
+                }
             }
 
             return;
@@ -777,7 +799,14 @@ impl RenderCsl for citationberg::Date {
             None
         };
 
-        let first = ctx.is_first_date();
+        // citris patch 82: the year suffix goes after the first *year*
+        // rendered (CSL 1.0.2 "Disambiguation": "the first year rendered
+        // through cs:date"), so a date of month and day alone does not use
+        // up the first-date turn (Springer Vancouver's `Dec 14, 2000` in two
+        // cs:date elements lost its `2000a`).
+        let has_year =
+            base.is_some() || self.date_part.iter().any(|p| p.name == DatePartName::Year);
+        let first = has_year && ctx.is_first_date();
         let formatting = base
             .map(|b| self.formatting.apply(b.formatting))
             .unwrap_or(self.formatting);
@@ -1181,6 +1210,16 @@ fn render_with_delimiter<T: EntryLike>(
 ) {
     let delimiter = ctx.writing.delimiters.last().clone();
 
+    // citris patch 61 (and 100, the same fix found for Chicago 18th: a
+    // `<date>` printing the month of a year-only date left `7 : 1–2`): a
+    // delimiter goes only between children that printed
+    // something (CSL 1.0.2 "Group": the delimiter delimits "non-empty pieces
+    // of output"). A child `will_have_info` said would print can still print
+    // nothing (a macro whose variables are empty after substitution, a
+    // `cs:choose` whose branch is empty); the delimiter before it is then
+    // taken back, with what pushing it did to the text before it
+    // (punctuation moved into quotes: `“Memos.”.`; trailing spaces trimmed),
+    // and the next child is not preceded by a second delimiter.
     let mut first = true;
 
     for child in children {
@@ -1189,35 +1228,31 @@ fn render_with_delimiter<T: EntryLike>(
             continue;
         }
 
-        // citris patch 100: the delimiter goes between children that printed
-        // something (CSL 1.0.2, "Group": delimiters separate the rendered
-        // child elements; citeproc-js joins the non-empty outputs).
-        // `will_have_info` only says that a child's variables are set: a
-        // `<date>` that prints the month of a year-only date prints nothing,
-        // and the delimiter before it was left dangling (`7 : 1–2`).
-        let delim_loc = match (&delimiter, first) {
-            (Some(delim), false) => {
-                let loc = ctx.push_elem(citationberg::Formatting::default());
-                ctx.push_str(delim);
-                Some(loc)
-            }
-            _ => None,
-        };
+        let loc = ctx.push_elem(citationberg::Formatting::default());
+        let mut undo = None;
+        let mut delim_len = 0;
+        if !first && let Some(delim) = &delimiter {
+            undo = Some(ctx.snapshot_before_delimiter());
+            ctx.push_str(delim);
+            delim_len = ctx.writing.pending_len();
+            // citris patch 63: a prefix right after it keeps its punctuation.
+            ctx.writing.after_delimiter = true;
+        }
 
         let pos = ctx.push_elem(citationberg::Formatting::default());
         child.render(ctx);
-        if ctx.writing.top_is_empty() {
-            ctx.discard_elem(pos);
-            if let Some(loc) = delim_loc {
-                ctx.discard_elem(loc);
-            }
-            continue;
-        }
         ctx.commit_elem(pos, None, None);
-        if let Some(loc) = delim_loc {
-            ctx.commit_elem(loc, None, None);
+
+        let loc = (loc, delim_len);
+        if ctx.writing.has_content_since(&loc) {
+            ctx.commit_elem(loc.0, None, None);
+            first = false;
+        } else {
+            ctx.discard_elem(loc.0);
+            if let Some(undo) = undo {
+                ctx.restore_before_delimiter(undo);
+            }
         }
-        first = false;
     }
 }
 
@@ -1412,16 +1447,21 @@ impl<T: EntryLike> Iterator for BranchConditionIter<'_, '_, T> {
                 }
             }
             BranchConditionPos::Type => {
-                if let Some(kind) = &self.cond.type_ {
-                    if self.idx >= kind.len() {
+                if let Some(kinds) = &self.cond.type_ {
+                    // citris patch 67: the types of one `type` attribute are
+                    // one test, true if the item is of any of them
+                    // (citeproc-js composes them with "any" whatever
+                    // `match` says). An item has one type, so with the
+                    // default `match="all"` a list such as `type="book
+                    // report"` could never hold.
+                    if self.idx > 0 || kinds.is_empty() {
                         self.next_case();
                         return self.next();
                     }
-
-                    let kind = kind[self.idx];
                     self.idx += 1;
 
-                    Some(self.ctx.instance.entry.matches_entry_type(kind))
+                    let entry = &self.ctx.instance.entry;
+                    Some(kinds.iter().any(|&kind| entry.matches_entry_type(kind)))
                 } else {
                     self.next_case();
                     self.next()
@@ -1604,10 +1644,11 @@ fn will_have_info_uncached<T: EntryLike>(
 impl RenderCsl for citationberg::Layout {
     fn render<T: EntryLike>(&self, ctx: &mut Context<T>) {
         let format_idx = ctx.push_format(self.to_formatting());
-        // citris patch 33: the layout's delimiter separates cites (CSL 1.0.2
-        // "Citation": `cs:layout` `delimiter`), it is no delimiting ancestor
-        // of the elements inside: a `cs:choose` right under the layout joins
-        // its branch's output without it.
+        // citris patches 33 and 60: the layout's delimiter separates cites
+        // (CSL 1.0.2 "Citation": `cs:layout` `delimiter`; the driver puts it
+        // there), it is no delimiting ancestor of the elements inside: a
+        // `cs:choose` right under the layout joins its branch's output
+        // without it.
         let delim_idx = ctx.writing.push_delimiter(None);
         for e in &self.elements {
             e.render(ctx);

@@ -204,13 +204,16 @@ impl RenderCsl for Names {
             if !editors.is_empty() && editors == translators {
                 res.push((editors, NameVariable::EditorTranslator))
             } else {
-                if !editors.is_empty() {
-                    res.push((editors, NameVariable::Editor));
+                // citris patch 78: in the order the attribute names them
+                // (CSL 1.0.2 "Names": each variable is rendered "in the
+                // order specified"); `translator editor` put the editor
+                // first.
+                let translator_first = self.variable[0] == NameVariable::Translator;
+                let mut pair = [(editors, NameVariable::Editor), (translators, NameVariable::Translator)];
+                if translator_first {
+                    pair.reverse();
                 }
-
-                if !translators.is_empty() {
-                    res.push((translators, NameVariable::Translator));
-                }
+                res.extend(pair.into_iter().filter(|(p, _)| !p.is_empty()));
             }
 
             res
@@ -238,6 +241,22 @@ impl RenderCsl for Names {
                 (ps.iter().map(|p| p.clone().into_owned()).collect::<Vec<_>>(), *v)
             })
             .collect::<Vec<_>>();
+
+        // citris patch 66: in a sort key, a count of no names is `0`, as
+        // citeproc-js writes it there (and only there), so that works
+        // without the names sort before those with one (Pensoft's
+        // `authorcount` key); an empty key would sort last.
+        if is_empty
+            && ctx.instance.sorting.is_some()
+            && self.substitute().is_none()
+            && self.name().is_some_and(|n| {
+                n.options(ctx.writing.name_options.last()).form == NameForm::Count
+            })
+        {
+            ctx.push_str("0");
+            ctx.writing.pop_name_options();
+            return;
+        }
 
         if is_empty {
             if let Some(substitute) = &self.substitute() {
@@ -360,8 +379,9 @@ impl RenderCsl for Names {
             .enumerate()
         {
             let label = self.label();
-            // citris patch 37: the label's `plural` attribute (CSL 1.0.2
-            // "Label": `always`, `never`, `contextual`).
+            // citris patches 37 and 72: the label's `plural` attribute (CSL
+            // 1.0.2 "Label": `always`, `never`, `contextual`); the number of
+            // names decided alone (Future Medicine's `plural="never"`: `(Ed.)`).
             let plural = match label.map(|(l, _)| l.plural) {
                 Some(LabelPluralize::Always) => true,
                 Some(LabelPluralize::Never) => false,
@@ -397,12 +417,19 @@ impl RenderCsl for Names {
             }
 
             do_label(NameLabelPosition::BeforeName, ctx);
-            // citris patch 37: `cs:name`'s affixes, around its formatting.
-            let name_affixes = ctx.apply_prefix(&cs_name.affixes);
+            // citris patches 37 and 69: `cs:name`'s own affixes (CSL 1.0.2 "Name":
+            // it may carry affixes), around the names of each variable;
+            // they were ignored (Frontiers' `<label/><name prefix=" "/>`
+            // printed `ed.S. Second`).
+            let name_affixes = cs_name.to_affixes();
+            let name_loc = (ctx.instance.sorting.is_none())
+                .then(|| ctx.apply_prefix(&name_affixes));
             let idx = ctx.push_format(cs_name.formatting);
             add_names(self, ctx, persons, &cs_name, forms, variable);
             ctx.pop_format(idx);
-            ctx.apply_suffix(&cs_name.affixes, name_affixes);
+            if let Some(loc) = name_loc {
+                ctx.apply_suffix(&name_affixes, loc);
+            }
             do_label(NameLabelPosition::AfterName, ctx);
         }
 
@@ -675,14 +702,28 @@ fn write_name<T: EntryLike>(
         family_part.map(|p| &p.affixes).and_then(|f| f.suffix.as_ref()),
     ];
     let comma_suffix = name.comma_suffix;
+    // citris patch 62: the suffix's abbreviations take the style's
+    // initialize-with (`Jr.` → `Jr` in Vancouver's `initialize-with=""`).
+    let name_suffix = name
+        .suffix
+        .as_deref()
+        .map(|s| normalize_suffix(s, name_opts.initialize_with));
+    let name_suffix = name_suffix.as_deref();
 
     let first_name = |ctx: &mut Context<T>| {
         if let Some(first) = &name.given_name {
             if let Some(initialize_with) = name_opts.initialize_with {
                 let initialize = form == DisambiguatedNameForm::LongInitialized;
+                // citris patch 75: a given name that does not start with a
+                // letter of an alphabetic script is not made initials
+                // (citeproc-js's `STARTSWITH_ROMANESQUE_REGEXP`: `{Unbalanced`
+                // stays, it was `{U.`).
                 // citris patch 39: initials and abbreviations written with
                 // periods, as citeproc-js reads them.
-                if let Some(given) = name.abbreviated_given_name(initialize_with, initialize)
+                if initialize && !starts_romanesque(first.trim_start()) {
+                    ctx.push_str(first);
+                } else if let Some(given) =
+                    name.abbreviated_given_name(initialize_with, initialize)
                 {
                     ctx.push_str(&given);
                 } else if initialize {
@@ -756,7 +797,7 @@ fn write_name<T: EntryLike>(
             }
         }
 
-        if let Some(suffix) = &name.suffix {
+        if let Some(suffix) = name_suffix {
             ctx.push_str(sort_sep);
             ctx.push_str(suffix);
         }
@@ -809,7 +850,7 @@ fn write_name<T: EntryLike>(
             }
         }
 
-        if let Some(suffix) = &name.suffix {
+        if let Some(suffix) = name_suffix {
             ctx.push_str(sort_sep);
             ctx.push_str(suffix);
         }
@@ -890,7 +931,7 @@ fn write_name<T: EntryLike>(
             ctx.pop_case(cidx);
             ctx.pop_format(idx);
 
-            if let Some(suffix) = &name.suffix {
+            if let Some(suffix) = name_suffix {
                 if comma_suffix {
                     ctx.push_str(sort_sep);
                 }
@@ -907,6 +948,77 @@ fn write_name<T: EntryLike>(
         }
     }
     ctx.commit_elem(elem_idx, None, Some(ElemMeta::Name(variable, name_idx)))
+}
+
+/// citris patch 75: whether a name starts with a character citeproc-js
+/// initialises (its `STARTSWITH_ROMANESQUE_REGEXP`: `&`, Latin, Greek,
+/// Cyrillic, Hebrew, Arabic, Thai letters and a few format marks).
+fn starts_romanesque(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        matches!(c,
+            '&' | 'a'..='z' | 'A'..='Z'
+            | '\u{0e01}'..='\u{0e5b}'
+            | '\u{00c0}'..='\u{017f}'
+            | '\u{0370}'..='\u{03ff}'
+            | '\u{0400}'..='\u{052f}'
+            | '\u{0590}'..='\u{05d4}'
+            | '\u{05d6}'..='\u{05ff}'
+            | '\u{1f00}'..='\u{1fff}'
+            | '\u{0600}'..='\u{06ff}'
+            | '\u{200c}' | '\u{200d}' | '\u{200e}'
+            | '\u{0218}'..='\u{021b}'
+            | '\u{202a}'..='\u{202e}')
+    })
+}
+
+/// citris patch 62: a name suffix as citeproc-js prints it when the name
+/// has `initialize-with` (its `_nameSuffix` normalises the suffix like
+/// initials): a word that is an abbreviation (`Jr.`, a single capital) takes
+/// the `initialize-with` string in place of its period, trailing spaces
+/// trimmed, so `Jr.` stays `Jr.` with `". "` and becomes `Jr` with `""`;
+/// other words (`III`, `Sr`) are left alone. Without `initialize-with` the
+/// suffix is printed as given.
+fn normalize_suffix<'a>(suffix: &'a str, initialize_with: Option<&str>) -> Cow<'a, str> {
+    let Some(terminator) = initialize_with else {
+        return Cow::Borrowed(suffix);
+    };
+    // `Ph.D.` is two abbreviations, `Ph.` and `D.`.
+    let mut spaced = String::with_capacity(suffix.len() + 2);
+    let mut chars = suffix.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        spaced.push(c);
+        if c == '.' && chars.peek().is_some_and(|n| !n.is_whitespace()) {
+            spaced.push(' ');
+        }
+    }
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let is_abbreviation = |w: &str| {
+        let mut cs = w.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) => c.is_uppercase(),
+            (Some(_), Some(_)) => w.ends_with('.'),
+            _ => false,
+        }
+    };
+    let mut out = String::with_capacity(suffix.len() + terminator.len());
+    let mut prev_abbreviation = false;
+    for (i, word) in words.iter().enumerate() {
+        let abbreviation = is_abbreviation(word);
+        if i > 0 && !(prev_abbreviation && abbreviation) && !out.ends_with(char::is_whitespace)
+        {
+            out.push(' ');
+        }
+        if abbreviation {
+            out.push_str(word.strip_suffix('.').unwrap_or(word));
+            out.push_str(terminator);
+        } else {
+            out.push_str(word);
+        }
+        prev_abbreviation = abbreviation;
+    }
+    let len = out.trim_end().len();
+    out.truncate(len);
+    if out == suffix { Cow::Borrowed(suffix) } else { Cow::Owned(out) }
 }
 
 /// Render the branch `choose` takes inside `cs:substitute`: its elements in
