@@ -22,6 +22,7 @@
 //! Every known difference from citeproc-js, the reference processor, is listed
 //! with its cause in `tests/conformance/DIFFERENCES.md`.
 
+use crate::diag::Position;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -194,7 +195,7 @@ impl CiteErrorKind {
 pub struct CiteError {
     kind: CiteErrorKind,
     message: String,
-    position: Option<(usize, usize)>,
+    position: Option<Position>,
 }
 
 impl CiteError {
@@ -216,8 +217,9 @@ impl CiteError {
         &self.message
     }
 
-    /// Line and column (both 1-based) of an XML error in a `.csl` file.
-    pub fn position(&self) -> Option<(usize, usize)> {
+    /// Where an XML error is in a `.csl` or locale file (byte offset, 1-based
+    /// line and column), as input diagnostics give it.
+    pub fn position(&self) -> Option<Position> {
         self.position
     }
 }
@@ -225,7 +227,7 @@ impl CiteError {
 impl fmt::Display for CiteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
-            Some((line, column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            Some(p) => write!(f, "line {}, column {}: {}", p.line, p.column, self.message),
             None => f.write_str(&self.message),
         }
     }
@@ -942,7 +944,7 @@ fn check_well_formed(xml: &str, kind: CiteErrorKind, what: &str) -> Result<(), C
                 return Err(CiteError {
                     kind: kind.clone(),
                     message: format!("the {what} is not well-formed XML: {e}"),
-                    position: Some((line, column)),
+                    position: Some(Position::at(offset, line as u32, column as u32)),
                 });
             }
         }
@@ -952,7 +954,7 @@ fn check_well_formed(xml: &str, kind: CiteErrorKind, what: &str) -> Result<(), C
         return Err(CiteError {
             kind: kind.clone(),
             message: format!("the {what} is not well-formed XML: an element is not closed"),
-            position: Some((line, column)),
+            position: Some(Position::at(xml.len(), line as u32, column as u32)),
         });
     }
     if !saw_root {

@@ -5,7 +5,7 @@
 //! `encoding_rs` (the WHATWG decoders browsers use), so `0x96` becomes an en dash
 //! as in Windows-1252, not a C1 control character as in ISO-8859-1.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{DiagKind, Diagnostic, Position};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use std::borrow::Cow;
 
@@ -46,9 +46,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             format!("{} (byte-order mark)", enc.name())
         };
         diagnostics.push(Diagnostic::new(
-            0,
-            0,
-            Severity::Info,
+            Position::WHOLE,
+            DiagKind::Encoding(enc.name()),
             format!("input decoded as {what}"),
         ));
         if had_errors {
@@ -65,9 +64,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(enc) = sniff_utf16(bytes) {
         let (t, errors) = enc.decode_without_bom_handling(bytes);
         diagnostics.push(Diagnostic::new(
-            0,
-            0,
-            Severity::Info,
+            Position::WHOLE,
+            DiagKind::Encoding(enc.name()),
             format!(
                 "input decoded as {} (no byte-order mark; detected from NUL bytes)",
                 enc.name()
@@ -104,12 +102,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         };
     }
     let (t, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-    diagnostics.push(Diagnostic::new(
-        0,
-        0,
-        Severity::Info,
-        "input is not valid UTF-8; decoded as Windows-1252",
-    ));
+    diagnostics.push(windows_1252_info());
     Decoded {
         text: Cow::Owned(t.into_owned()),
         encoding: WINDOWS_1252.name(),
@@ -117,11 +110,21 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
-fn replaced_warning(enc: &str) -> Diagnostic {
+/// The input was not UTF-8 and is read as Windows-1252 (also said by the
+/// streaming reader, [`crate::stream`]).
+pub(crate) fn windows_1252_info() -> Diagnostic {
     Diagnostic::new(
-        0,
-        0,
-        Severity::Warning,
+        Position::WHOLE,
+        DiagKind::Encoding(WINDOWS_1252.name()),
+        "input is not valid UTF-8; decoded as Windows-1252",
+    )
+}
+
+/// Bytes not valid in `enc` were replaced (also said by the streaming reader).
+pub(crate) fn replaced_warning(enc: &str) -> Diagnostic {
+    Diagnostic::new(
+        Position::WHOLE,
+        DiagKind::BytesReplaced,
         format!(
             "input has byte sequences that are not valid {enc}; they were replaced with U+FFFD"
         ),

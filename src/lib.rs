@@ -35,7 +35,7 @@ pub mod styles;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use diag::{Diagnostic, Severity};
+pub use diag::{DiagKind, Diagnostic, Position, Severity};
 pub use model::Reference;
 
 use std::fmt;
@@ -113,16 +113,25 @@ pub fn foreign(bytes: &[u8], text: &str) -> Option<Diagnostic> {
 
 /// The error for an input without records, naming its format when it is recognisable.
 pub fn no_records(bytes: &[u8], text: &str) -> Diagnostic {
-    let msg = if text.trim().is_empty() {
-        "the input is empty: paste or drop a RIS file (lines like 'TY  - JOUR' … 'ER  - ')"
-            .to_string()
+    let (kind, msg) = if text.trim().is_empty() {
+        (
+            DiagKind::EmptyInput,
+            "the input is empty: paste or drop a RIS file (lines like 'TY  - JOUR' … 'ER  - ')"
+                .to_string(),
+        )
     } else if let Some(what) = detect::not_ris(bytes, text) {
-        format!("no RIS record found: this looks like {what}")
+        (
+            DiagKind::NotRis,
+            format!("no RIS record found: this looks like {what}"),
+        )
     } else {
-        "no RIS record found: RIS records start with a 'TY  - ' line and end with 'ER  - '"
-            .to_string()
+        (
+            DiagKind::NoRecords,
+            "no RIS record found: RIS records start with a 'TY  - ' line and end with 'ER  - '"
+                .to_string(),
+        )
     };
-    Diagnostic::new(0, 0, Severity::Error, msg)
+    Diagnostic::new(Position::WHOLE, kind, msg)
 }
 
 /// An output format.

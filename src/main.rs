@@ -45,6 +45,10 @@ options:
       --latex-accents   BibTeX/BibLaTeX: write accents as LaTeX commands ({\\\"u}) instead of UTF-8
   -q, --quiet           print errors only
   -v, --verbose         also print informational notes (encoding, unmapped tags kept)
+      --message-format F  human (default) or json: one JSON object a line on standard
+                        error, {\"file\",\"line\",\"column\",\"byte\",\"severity\",\"code\",\"message\"},
+                        informational notes included (errors only with --quiet);
+                        check ends with {\"records\":N}
 
 Diagnostics go to standard error as FILE:LINE:COLUMN: SEVERITY: MESSAGE.
 Exit status: 0 records read; 1 no record or unreadable input; 2 usage error.";
@@ -59,6 +63,7 @@ struct Args {
     files: Vec<String>,
     quiet: bool,
     verbose: bool,
+    json: bool,
     opts: Options,
 }
 
@@ -79,6 +84,7 @@ fn parse_args() -> Result<Args, String> {
         files: Vec::new(),
         quiet: false,
         verbose: false,
+        json: false,
         opts: Options::default(),
     };
     let mut only_files = false;
@@ -126,6 +132,17 @@ fn parse_args() -> Result<Args, String> {
             "-l" | "--locale" => a.locale = value("--locale")?,
             "-q" | "--quiet" => a.quiet = true,
             "-v" | "--verbose" => a.verbose = true,
+            "--message-format" => {
+                a.json = match value("--message-format")?.as_str() {
+                    "json" => true,
+                    "human" => false,
+                    other => {
+                        return Err(format!(
+                            "unknown message format '{other}' (expected human or json)"
+                        ));
+                    }
+                }
+            }
             "--latex-accents" => a.opts.latex_accents = true,
             "--keys" => {
                 let v = value("--keys")?;
@@ -173,14 +190,53 @@ fn print_diag(name: &str, d: &Diagnostic, args: &Args, err: &mut impl Write) {
     let show = match d.severity {
         Severity::Error => true,
         Severity::Warning => !args.quiet,
-        Severity::Info => args.verbose && !args.quiet,
+        // Programs reading JSON filter for themselves.
+        Severity::Info => (args.verbose || args.json) && !args.quiet,
     };
-    if show {
+    if !show {
+        return;
+    }
+    if args.json {
+        let _ = writeln!(err, "{}", json_line(name, d));
+    } else {
         let _ = writeln!(
             err,
             "{name}:{}:{}: {}: {}",
-            d.line, d.column, d.severity, d.message
+            d.pos.line, d.pos.column, d.severity, d.message
         );
+    }
+}
+
+/// A diagnostic as one line of JSON (`--message-format json`), as cargo
+/// prints its messages, in the order `file`, `line`, `column`, `byte`,
+/// `severity`, `code`, `message`.
+fn json_line(file: &str, d: &Diagnostic) -> String {
+    let j = |v: serde_json::Value| v.to_string();
+    format!(
+        "{{\"file\":{},\"line\":{},\"column\":{},\"byte\":{},\"severity\":\"{}\",\"code\":\"{}\",\"message\":{}}}",
+        j(file.into()),
+        d.pos.line,
+        d.pos.column,
+        d.pos.byte.map_or("null".to_string(), |b| b.to_string()),
+        d.severity,
+        d.code(),
+        j(d.message.as_str().into()),
+    )
+}
+
+/// An error that is not about the input's content (a file that cannot be
+/// read), in the chosen message format.
+fn print_error(name: &str, code: &'static str, message: &str, args: &Args, err: &mut impl Write) {
+    if args.json {
+        let j = |v: &str| serde_json::Value::from(v).to_string();
+        let _ = writeln!(
+            err,
+            "{{\"file\":{},\"line\":0,\"column\":0,\"byte\":null,\"severity\":\"error\",\"code\":\"{code}\",\"message\":{}}}",
+            j(name),
+            j(message)
+        );
+    } else {
+        let _ = writeln!(err, "{name}: error: {message}");
     }
 }
 
@@ -355,7 +411,7 @@ fn load_style(args: &Args) -> Result<citris::cite::Style, ExitCode> {
     })?;
     Style::from_xml(&xml).map_err(|e| {
         match e.position() {
-            Some((line, col)) => eprintln!("{spec}:{line}:{col}: error: {}", e.message()),
+            Some(p) => eprintln!("{spec}:{}:{}: error: {}", p.line, p.column, e.message()),
             None => eprintln!("{spec}: error: {e}"),
         }
         ExitCode::from(1)
@@ -393,7 +449,8 @@ fn run(args: &Args, job: Job) -> ExitCode {
         let (name, bytes) = if file == "-" {
             let mut b = Vec::new();
             if let Err(e) = io::stdin().lock().read_to_end(&mut b) {
-                let _ = writeln!(err, "<stdin>: error: cannot read standard input: {e}");
+                let msg = format!("cannot read standard input: {e}");
+                print_error("<stdin>", "unreadable-input", &msg, args, &mut err);
                 failed = true;
                 continue;
             }
@@ -402,7 +459,8 @@ fn run(args: &Args, job: Job) -> ExitCode {
             match std::fs::read(file) {
                 Ok(b) => (file.clone(), b),
                 Err(e) => {
-                    let _ = writeln!(err, "{file}: error: cannot read: {e}");
+                    let msg = format!("cannot read: {e}");
+                    print_error(file, "unreadable-input", &msg, args, &mut err);
                     failed = true;
                     continue;
                 }
@@ -440,7 +498,11 @@ fn run(args: &Args, job: Job) -> ExitCode {
     match &job {
         Job::Check => {
             let plural = if total == 1 { "" } else { "s" };
-            let _ = writeln!(err, "{total} record{plural} read");
+            if args.json {
+                let _ = writeln!(err, "{{\"records\":{total}}}");
+            } else {
+                let _ = writeln!(err, "{total} record{plural} read");
+            }
         }
         Job::Convert(_) => {}
         #[cfg(feature = "cite")]

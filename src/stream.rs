@@ -6,7 +6,7 @@
 //! an `ER`); the text after it is read again with the next chunk.
 
 use crate::decode;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{DiagKind, Diagnostic};
 use crate::model::Reference;
 use crate::ris::{
     lex::{Lexer, Resume},
@@ -159,7 +159,7 @@ impl StreamReader {
                     probe
                         .diagnostics
                         .into_iter()
-                        .filter(|d| d.severity == Severity::Info),
+                        .filter(|d| matches!(d.kind, DiagKind::Encoding(_))),
                 );
                 // new_decoder_with_bom_removal strips a BOM of its own encoding.
                 self.decoder = Some(enc.new_decoder_with_bom_removal());
@@ -177,12 +177,7 @@ impl StreamReader {
     fn switch_to_1252(&mut self) {
         self.encoding = WINDOWS_1252.name();
         self.decoder = Some(WINDOWS_1252.new_decoder_without_bom_handling());
-        self.diagnostics.push(Diagnostic::new(
-            0,
-            0,
-            Severity::Info,
-            "input is not valid UTF-8; decoded as Windows-1252",
-        ));
+        self.diagnostics.push(decode::windows_1252_info());
     }
 
     fn decode_chunk_known(&mut self, chunk: &[u8], last: bool) {
@@ -239,17 +234,10 @@ impl StreamReader {
         if !self
             .diagnostics
             .iter()
-            .any(|d| d.message.contains("replaced with U+FFFD"))
+            .any(|d| d.kind == DiagKind::BytesReplaced)
         {
-            self.diagnostics.push(Diagnostic::new(
-                0,
-                0,
-                Severity::Warning,
-                format!(
-                    "input has byte sequences that are not valid {}; they were replaced with U+FFFD",
-                    self.encoding
-                ),
-            ));
+            self.diagnostics
+                .push(decode::replaced_warning(self.encoding));
         }
     }
 

@@ -11,7 +11,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export type Severity = 'info' | 'warning' | 'error';
-export interface Diagnostic { line: number; column: number; severity: Severity; message: string }
+/** `byte`: offset in the decoded text (null: the whole input); `code`: stable kind (`missing-er`, `unknown-tag-kept`, `encoding-windows-1252`, …). */
+export interface Diagnostic { line: number; column: number; byte: number | null; severity: Severity; code: string; message: string }
 export interface ParseResult { items: Record<string, unknown>[]; diagnostics: Diagnostic[]; encoding: string }
 export type KeyForm = 'authoryear-title' | 'authoryear';
 export interface ConvertOptions { to: 'bibtex' | 'biblatex' | 'csl-json' | 'ris'; latexAccents?: boolean; keys?: KeyForm }

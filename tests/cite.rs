@@ -282,9 +282,12 @@ fn a_user_style_sees_every_variable_it_names() {
 fn invalid_xml_reports_line_and_column() {
     let broken = "<?xml version=\"1.0\"?>\n<style xmlns=\"http://purl.org/net/xbiblio/csl\" class=\"in-text\" version=\"1.0\">\n  <info><title>Broken</title>\n  <citation><layout><text variable=\"title\"></citation>\n</style>\n";
     let err = Style::from_xml(broken).unwrap_err();
-    let (line, column) = err.position().expect("a position");
-    assert_eq!(line, 4, "{err}");
-    assert!(column > 1, "{err}");
+    let pos = err.position().expect("a position");
+    assert_eq!(pos.line, 4, "{err}");
+    assert!(pos.column > 1, "{err}");
+    // The byte offset is on that line too, as input diagnostics give it.
+    let byte = pos.byte.expect("a byte offset");
+    assert_eq!(broken[..byte].matches('\n').count(), 3, "{err}");
     assert!(err.to_string().starts_with("line 4, column "), "{err}");
     assert!(err.to_string().contains("not well-formed"), "{err}");
 

@@ -864,3 +864,63 @@ fn output_over_a_later_input_loses_nothing() {
     let out = std::fs::read_to_string(&b).unwrap();
     assert!(out.contains("First") && out.contains("Second"), "{out}");
 }
+
+/// `--message-format json`: one JSON object a line on standard error, in
+/// cargo's manner, with the stable code and the byte offset of what it is
+/// about; `check` ends with the record count. A script can act on the code
+/// and jump to the byte without parsing messages.
+#[test]
+fn message_format_json_gives_codes_and_positions() {
+    let input = "Provider: X\nTY  - JOUR\nTI  - A\nZZ  - odd\nTY  - BOOK\nTI  - B\nER  - \n";
+    let o = run(
+        &["check", "--message-format", "json", "-"],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(code(&o), 0);
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stderr.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    let (count, diags) = lines.split_last().unwrap();
+    assert_eq!(count, &serde_json::json!({"records": 2}));
+    let got: Vec<(&str, u64, u64, &str)> = diags
+        .iter()
+        .map(|d| {
+            assert_eq!(d["file"], "<stdin>");
+            assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()));
+            (
+                d["code"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["byte"].as_u64().unwrap(),
+                d["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("header-skipped", 1, 0, "info"),
+            ("missing-er", 2, 12, "warning"),
+            ("unknown-tag-kept", 4, 31, "info"),
+        ]
+    );
+    assert!(input[31..].starts_with("ZZ  - odd"));
+    // The keys in cargo's order, file first.
+    let first = String::from_utf8(o.stderr).unwrap();
+    assert!(first.starts_with("{\"file\":\"<stdin>\",\"line\":1,\"column\":1,\"byte\":0,"));
+    // --quiet keeps errors only; an unknown format is a usage error.
+    let o = run(
+        &["check", "--message-format=json", "-q", "/no/such/file.ris"],
+        None,
+    );
+    let err = String::from_utf8(o.stderr).unwrap();
+    let first: serde_json::Value = serde_json::from_str(err.lines().next().unwrap()).unwrap();
+    assert_eq!(first["code"], "unreadable-input");
+    assert_eq!(first["byte"], serde_json::Value::Null);
+    let o = run(
+        &["check", "--message-format", "xml", "-"],
+        Some(b"TY  - JOUR\nER  - \n"),
+    );
+    assert_eq!(code(&o), 2);
+}

@@ -157,7 +157,7 @@ fn wos_file_is_named_in_the_error() {
     assert!(p
         .diagnostics
         .iter()
-        .any(|d| d.message.contains("Web of Science")));
+        .any(|d| d.kind == citris::DiagKind::NotRis && d.message.contains("Web of Science")));
 }
 
 /// Every difference must be one listed (by prefix), and every listed one must still

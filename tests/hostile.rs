@@ -65,7 +65,10 @@ fn damaged_text_is_read_and_reported() {
     // Invalid UTF-8 after valid UTF-8: read as UTF-8, the bad byte replaced and reported.
     let p = all_outputs(b"TY  - JOUR\nTI  - M\xc3\xbcller \xff end\nER  - \n");
     assert_eq!(p.references[0].get("title"), Some("Müller \u{fffd} end"));
-    assert!(p.diagnostics.iter().any(|d| d.message.contains("U+FFFD")));
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.kind == citris::DiagKind::BytesReplaced && d.message.contains("U+FFFD")));
     // UTF-16 with a lone surrogate.
     let mut b = vec![0xFF, 0xFE];
     for u in "TY  - JOUR\r\nTI  - x".encode_utf16() {

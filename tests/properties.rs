@@ -343,6 +343,29 @@ proptest! {
         }
     }
 
+    /// Every diagnostic's byte offset lies in the text, on a character
+    /// boundary, and on the line the diagnostic names (lines end at LF, CRLF
+    /// or a lone CR, as the lexer counts them): a page or editor can jump to it.
+    #[test]
+    fn diagnostic_positions_agree(bytes in nasty_bytes()) {
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        for d in citris::parse_str(text).diagnostics {
+            let Some(b) = d.pos.byte else {
+                prop_assert_eq!(d.pos.line, 0, "{:?}", d);
+                continue;
+            };
+            prop_assert!(b <= text.len() && text.is_char_boundary(b), "{:?}", d);
+            let before = &text.as_bytes()[..b];
+            let ends = before
+                .iter()
+                .enumerate()
+                .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && before.get(i + 1) != Some(&b'\n')))
+                .count();
+            prop_assert_eq!(ends as u32 + 1, d.pos.line, "{:?}", d);
+        }
+    }
+
     /// parse → write RIS → parse gives the same references (line numbers aside).
     #[test]
     fn ris_round_trip(rs in recs(true)) {

@@ -887,7 +887,7 @@ async function takeFiles(list) {
     } else {
       const errs = d.diagnostics.filter((x) => x.severity === 'error');
       const first = errs[0] || d.diagnostics[0];
-      state.fileNotes.push({ file: d.name, line: 0, column: 0, severity: 'error', message: first ? first.message : 'No RIS record found in this file.' });
+      state.fileNotes.push({ file: d.name, line: 0, column: 0, byte: null, severity: 'error', code: first ? first.code : 'no-records', message: first ? first.message : 'No RIS record found in this file.' });
     }
   }
   els.input.value = texts.length ? `${texts.join('\n\n')}\n` : '';

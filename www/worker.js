@@ -150,7 +150,8 @@ function mergeDiagnostics(a, b) {
   const seen = new Set();
   const out = [];
   for (const d of [...(a || []), ...(b || [])]) {
-    const k = `${d.line}:${d.column}:${d.severity}:${d.message}`;
+    // The same diagnostic from two calls that both parsed: one place, one kind.
+    const k = `${d.byte}:${d.line}:${d.column}:${d.code}`;
     if (!seen.has(k)) { seen.add(k); out.push(d); }
   }
   return out;
@@ -165,7 +166,7 @@ async function decodeFiles(files) {
     try {
       parsed = citris.parse(bytes);
     } catch (e) {
-      out.push({ name: file.name, size: file.size, encoding: null, count: 0, text: null, diagnostics: [{ line: 1, column: 1, severity: 'error', message: errorMessage(e) }] });
+      out.push({ name: file.name, size: file.size, encoding: null, count: 0, text: null, diagnostics: [{ line: 1, column: 1, byte: null, severity: 'error', code: 'unreadable-input', message: errorMessage(e) }] });
       continue;
     }
     let text = null;

@@ -15,7 +15,7 @@
 //!   split at ` XX - ` where `XX` is a *known* RIS tag, so that "T-cell", "IL - 2"
 //!   or "1 - 14" inside a value are never cut.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{DiagKind, Diagnostic, Position};
 use crate::ris::table::is_known_tag;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -91,6 +91,8 @@ pub struct RawRecord<'a> {
     pub fields: Vec<RawField<'a>>,
     /// 1-based line where the record starts.
     pub line: u32,
+    /// Byte offset in the decoded text where the record starts (its first tag).
+    pub start: usize,
     /// True when the record ended with an `ER` line (false when repaired).
     pub closed: bool,
 }
@@ -121,7 +123,7 @@ pub struct Lexer<'a> {
     collapsed: bool,
     line: u32,
     base: usize,
-    junk: Option<(u32, u32)>, // first line, count
+    junk: Option<(u32, usize, u32)>, // first line, its byte offset, count
     seen_record: bool,
     warned_lowercase: bool,
     clean: Option<CleanPoint>,
@@ -251,9 +253,8 @@ impl<'a> Lexer<'a> {
         self.flush_junk(diags);
         if let Some(rec) = self.current.take() {
             diags.push(Diagnostic::new(
-                rec.line,
-                1,
-                Severity::Warning,
+                Position::at(rec.start, rec.line, 1),
+                DiagKind::MissingEr,
                 "record has no ER line at the end of the input; it was closed and kept",
             ));
             self.records.push(rec);
@@ -271,9 +272,12 @@ impl<'a> Lexer<'a> {
                 if hit.lowercase && !self.warned_lowercase {
                     self.warned_lowercase = true;
                     diags.push(Diagnostic::new(
-                        self.line,
-                        col_of(trimmed_end, hit.start),
-                        Severity::Warning,
+                        Position::at(
+                            offset + hit.start,
+                            self.line,
+                            col_of(trimmed_end, hit.start),
+                        ),
+                        DiagKind::LowercaseTag,
                         format!(
                             "lowercase tag '{}' read as '{}' (RIS tags are upper case)",
                             &trimmed_end[hit.start..hit.start + 2],
@@ -380,6 +384,7 @@ impl<'a> Lexer<'a> {
         span: Range<usize>,
         diags: &mut Vec<Diagnostic>,
     ) {
+        let at = span.start;
         match &tag.0 {
             b"TY" => {
                 // Only blank lines between two TYs make them one record (see below).
@@ -390,9 +395,8 @@ impl<'a> Lexer<'a> {
                         // `TY  - BOOK` directly followed by another TY: one record with
                         // two type lines, not an empty record. The later TY wins.
                         diags.push(Diagnostic::new(
-                            rec.line,
-                            1,
-                            Severity::Warning,
+                            Position::at(rec.start, rec.line, 1),
+                            DiagKind::DuplicateTy,
                             format!(
                                 "TY '{}' is followed by another TY on line {} with no fields between; it was ignored",
                                 shorten(rec.ty().unwrap_or("")),
@@ -401,9 +405,8 @@ impl<'a> Lexer<'a> {
                         ));
                     } else {
                         diags.push(Diagnostic::new(
-                            rec.line,
-                            1,
-                            Severity::Warning,
+                            Position::at(rec.start, rec.line, 1),
+                            DiagKind::MissingEr,
                             format!(
                                 "record has no ER line; it was closed before the TY on line {} and kept",
                                 self.line
@@ -422,6 +425,7 @@ impl<'a> Lexer<'a> {
                         span,
                     }],
                     line: self.line,
+                    start: at,
                     closed: false,
                 });
             }
@@ -432,18 +436,16 @@ impl<'a> Lexer<'a> {
                         rec.closed = true;
                         if !value.is_empty() {
                             diags.push(Diagnostic::new(
-                                self.line,
-                                column,
-                                Severity::Warning,
+                                Position::at(at, self.line, column),
+                                DiagKind::TextAfterEr,
                                 format!("text after ER ignored: '{}'", shorten(value)),
                             ));
                         }
                         self.records.push(rec);
                     }
                     None => diags.push(Diagnostic::new(
-                        self.line,
-                        column,
-                        Severity::Warning,
+                        Position::at(at, self.line, column),
+                        DiagKind::StrayEr,
                         "ER without a record before it (no TY since the last ER); ignored",
                     )),
                 }
@@ -453,9 +455,8 @@ impl<'a> Lexer<'a> {
                 self.flush_junk(diags);
                 if self.current.is_none() {
                     diags.push(Diagnostic::new(
-                        self.line,
-                        column,
-                        Severity::Warning,
+                        Position::at(at, self.line, column),
+                        DiagKind::TagOutsideRecord,
                         format!(
                             "tag {tag} outside a record (no TY before it); a record of type GEN was started here"
                         ),
@@ -464,6 +465,7 @@ impl<'a> Lexer<'a> {
                     self.current = Some(RawRecord {
                         fields: Vec::new(),
                         line: self.line,
+                        start: at,
                         closed: false,
                     });
                 }
@@ -496,27 +498,27 @@ impl<'a> Lexer<'a> {
                 f.span.end = offset + text.len();
             }
             _ => match &mut self.junk {
-                Some((_, n)) => *n += 1,
-                None => self.junk = Some((self.line, 1)),
+                Some((_, _, n)) => *n += 1,
+                None => self.junk = Some((self.line, offset, 1)),
             },
         }
     }
 
     fn flush_junk(&mut self, diags: &mut Vec<Diagnostic>) {
-        if let Some((line, n)) = self.junk.take() {
+        if let Some((line, byte, n)) = self.junk.take() {
             let lines = if n == 1 { "line" } else { "lines" };
-            let (sev, msg) = if self.seen_record {
+            let (kind, msg) = if self.seen_record {
                 (
-                    Severity::Warning,
+                    DiagKind::TextSkipped { lines: n },
                     format!("skipped {n} {lines} of text outside any record"),
                 )
             } else {
                 (
-                    Severity::Info,
+                    DiagKind::HeaderSkipped { lines: n },
                     format!("skipped {n} {lines} of text before the first TY (an export header?)"),
                 )
             };
-            diags.push(Diagnostic::new(line, 1, sev, msg));
+            diags.push(Diagnostic::new(Position::at(byte, line, 1), kind, msg));
         }
     }
 }
@@ -701,7 +703,16 @@ mod tests {
         );
         assert_eq!(r.len(), 2);
         assert_eq!(d.len(), 3, "{d:?}");
-        assert_eq!(d[0].line, 1);
+        // Each at the line and byte where what it is about starts.
+        let got: Vec<_> = d.iter().map(|d| (d.kind, d.pos.line, d.pos.byte)).collect();
+        assert_eq!(
+            got,
+            [
+                (DiagKind::HeaderSkipped { lines: 1 }, 1, Some(0)),
+                (DiagKind::MissingEr, 2, Some(12)),
+                (DiagKind::MissingEr, 4, Some(31)),
+            ]
+        );
     }
 
     #[test]

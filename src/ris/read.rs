@@ -4,7 +4,7 @@
 //! (a duplicated `PY`, a `DA` that only repeats the year) — never dropped unseen.
 
 use crate::date::Date;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{DiagKind, Diagnostic, Position};
 use crate::model::{Extra, Reference};
 use crate::name;
 use crate::ris::lex::{RawField, RawRecord};
@@ -25,7 +25,11 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                         "unknown reference type '{t}'; read as a generic document (GEN), all its data kept"
                     )
                 };
-                diags.push(Diagnostic::new(rec.line, 1, Severity::Warning, msg));
+                diags.push(Diagnostic::new(
+                    Position::at(rec.start, rec.line, 1),
+                    DiagKind::UnknownType,
+                    msg,
+                ));
                 // An unknown code is kept as written (not upper-cased: `Ca  - ` inside
                 // it would turn into a tag separator when written and read again).
                 let keep = if t.is_empty() {
@@ -70,7 +74,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         let tag = f.tag.as_str();
         let Some(row) = rows.get(tag) else {
             let msg = unmapped_msg(tag, &r.ris_type);
-            extra(&mut r, f, diags, msg);
+            extra(&mut r, f, diags, DiagKind::UnknownTagKept, msg);
             continue;
         };
         match row.kind {
@@ -93,6 +97,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                         &mut r,
                         f,
                         diags,
+                        DiagKind::UnreadableKept,
                         format!("{tag}: no name could be read; value kept"),
                     );
                 } else {
@@ -115,6 +120,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                         &mut r,
                         f,
                         diags,
+                        DiagKind::RepeatKept,
                         format!("second {tag}; the first is used, this one kept"),
                     ),
                 }
@@ -136,9 +142,8 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                     let rest = rest.trim_start_matches(['.', ',', ';']).trim();
                     if !rest.is_empty() {
                         diags.push(Diagnostic::new(
-                            f.line,
-                            f.column,
-                            Severity::Warning,
+                            pos(f),
+                            DiagKind::DoiTrailingText,
                             format!(
                                 "{tag}: text after the DOI is not part of it: '{}'",
                                 short(rest)
@@ -151,6 +156,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                     &mut r,
                     f,
                     diags,
+                    DiagKind::UnreadableKept,
                     format!("{tag}: '{}' is not a DOI; value kept", short(value)),
                 ),
             },
@@ -179,6 +185,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                         &mut r,
                         f,
                         diags,
+                        DiagKind::RepeatKept,
                         "second ID; the first is used, this one kept".into(),
                     );
                 }
@@ -230,8 +237,20 @@ fn short(s: &str) -> String {
     o
 }
 
-fn extra(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: String) {
-    diags.push(Diagnostic::new(f.line, f.column, Severity::Info, msg));
+/// Where a field is.
+fn pos(f: &RawField<'_>) -> Position {
+    Position::at(f.span.start, f.line, f.column)
+}
+
+/// Keeps a value that has no place in the model as an extra, and says so.
+fn extra(
+    r: &mut Reference,
+    f: &RawField<'_>,
+    diags: &mut Vec<Diagnostic>,
+    kind: DiagKind,
+    msg: String,
+) {
+    diags.push(Diagnostic::new(pos(f), kind, msg));
     r.extra.push(Extra {
         tag: f.tag.to_string(),
         value: f.value.trim().replace('\n', " "),
@@ -277,7 +296,7 @@ fn read_containers(
                 "{} repeats {} with a different value; the first is used, this one kept",
                 f.tag, row.var
             );
-            extra_warn(r, f, diags, msg);
+            extra(r, f, diags, DiagKind::ConflictKept, msg);
             continue;
         }
         let shorter = r
@@ -290,16 +309,8 @@ fn read_containers(
             r.fields.insert("container-title-short", value.into_owned());
         } else {
             let msg = format!("{} differs from the {} already read; kept", f.tag, row.var);
-            extra(r, f, diags, msg);
+            extra(r, f, diags, DiagKind::AlternativeKept, msg);
         }
-    }
-}
-
-/// Like [`extra`], as a warning: the value conflicts with one already read.
-fn extra_warn(r: &mut Reference, f: &RawField<'_>, diags: &mut Vec<Diagnostic>, msg: String) {
-    extra(r, f, diags, msg);
-    if let Some(d) = diags.last_mut() {
-        d.severity = Severity::Warning;
     }
 }
 
@@ -315,10 +326,11 @@ fn set_text(
             r.fields.insert(var, value.to_string());
         }
         Some(old) if old == value => {}
-        Some(_) => extra_warn(
+        Some(_) => extra(
             r,
             f,
             diags,
+            DiagKind::ConflictKept,
             format!(
                 "{} repeats {var} with a different value; the first is used, this one kept",
                 f.tag
@@ -517,10 +529,11 @@ fn read_dates(
                         r.dates.insert(var, d);
                     }
                 }
-                Some(_) => extra_warn(
+                Some(_) => extra(
                     r,
                     f,
                     diags,
+                    DiagKind::ConflictKept,
                     format!(
                         "{} '{}' disagrees with the {var} date already read; that one is used, this one kept",
                         f.tag,
@@ -538,13 +551,13 @@ fn read_dates(
                 r,
                 f,
                 diags,
+                DiagKind::UnreadableKept,
                 format!("{} '{}' is not a date; kept", f.tag, short(value)),
             );
         } else {
             diags.push(Diagnostic::new(
-                f.line,
-                f.column,
-                Severity::Warning,
+                pos(f),
+                DiagKind::DateKeptAsWritten,
                 format!(
                     "{} '{}' is not a date citris can read; kept as written",
                     f.tag,
