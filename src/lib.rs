@@ -32,6 +32,7 @@ pub mod stream;
 #[cfg(feature = "style-pack")]
 pub mod stylepack;
 pub mod styles;
+pub(crate) mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

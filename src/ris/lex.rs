@@ -17,57 +17,10 @@
 
 use crate::diag::{DiagKind, Diagnostic, Position};
 use crate::ris::table::is_known_tag;
+pub use crate::ris::tag::Tag;
+use crate::text::shorten;
 use std::borrow::Cow;
 use std::ops::Range;
-
-/// A two-letter RIS tag, upper case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Tag(pub [u8; 2]);
-
-impl Tag {
-    /// The tag as text.
-    pub fn as_str(&self) -> &str {
-        // Called for every field, several times: upper-case letters and digits
-        // (all the lexer stores) come from a table, without UTF-8 validation.
-        let pos = |b: u8| match b {
-            b'A'..=b'Z' => Some(usize::from(b - b'A')),
-            b'0'..=b'9' => Some(26 + usize::from(b - b'0')),
-            _ => None,
-        };
-        match (pos(self.0[0]), pos(self.0[1])) {
-            (Some(a), Some(b)) => {
-                let i = 2 * (a * 36 + b);
-                &TAG_TEXT[i..i + 2]
-            }
-            _ => std::str::from_utf8(&self.0).unwrap_or("??"),
-        }
-    }
-}
-
-/// Every two-character tag of `A`–`Z` and `0`–`9`, in order (`AA`, `AB`, …, `99`).
-static TAG_TEXT: &str = {
-    const ALNUM: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    const BYTES: [u8; 36 * 36 * 2] = {
-        let mut t = [0u8; 36 * 36 * 2];
-        let mut i = 0;
-        while i < 36 * 36 {
-            t[2 * i] = ALNUM[i / 36];
-            t[2 * i + 1] = ALNUM[i % 36];
-            i += 1;
-        }
-        t
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(s) => s,
-        Err(_) => panic!("ASCII"),
-    }
-};
-
-impl std::fmt::Display for Tag {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One tagged value with continuation lines joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,7 +352,7 @@ impl<'a> Lexer<'a> {
                             DiagKind::DuplicateTy,
                             format!(
                                 "TY '{}' is followed by another TY on line {} with no fields between; it was ignored",
-                                shorten(rec.ty().unwrap_or("")),
+                                shorten(rec.ty().unwrap_or(""), 60),
                                 self.line
                             ),
                         ));
@@ -438,7 +391,7 @@ impl<'a> Lexer<'a> {
                             diags.push(Diagnostic::new(
                                 Position::at(at, self.line, column),
                                 DiagKind::TextAfterEr,
-                                format!("text after ER ignored: '{}'", shorten(value)),
+                                format!("text after ER ignored: '{}'", shorten(value, 60)),
                             ));
                         }
                         self.records.push(rec);
@@ -521,14 +474,6 @@ impl<'a> Lexer<'a> {
             diags.push(Diagnostic::new(Position::at(byte, line, 1), kind, msg));
         }
     }
-}
-
-fn shorten(s: &str) -> String {
-    let mut out: String = s.chars().take(60).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
 }
 
 fn col_of(line: &str, byte: usize) -> u32 {

@@ -1,9 +1,10 @@
-//! RIS: the lexer ([`lex`]), the tag table ([`table`]), the mapping to the model
+//! RIS: the tags ([`tag`]), the lexer ([`lex`]), the tag table ([`table`]), the mapping to the model
 //! ([`read`]) and the writer ([`write`]), which runs the same table in reverse.
 
 pub mod lex;
 pub mod read;
 pub mod table;
+pub mod tag;
 pub mod write;
 
 use crate::diag::Diagnostic;

@@ -9,6 +9,7 @@ use crate::model::{Extra, Reference};
 use crate::name;
 use crate::ris::lex::{RawField, RawRecord};
 use crate::ris::table::{self, Kind};
+use crate::text::{self, shorten};
 
 /// Maps one raw record to a reference, adding diagnostics.
 pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Reference {
@@ -146,7 +147,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                             DiagKind::DoiTrailingText,
                             format!(
                                 "{tag}: text after the DOI is not part of it: '{}'",
-                                short(rest)
+                                shorten(rest, 50)
                             ),
                         ));
                     }
@@ -157,7 +158,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                     f,
                     diags,
                     DiagKind::UnreadableKept,
-                    format!("{tag}: '{}' is not a DOI; value kept", short(value)),
+                    format!("{tag}: '{}' is not a DOI; value kept", shorten(value, 50)),
                 ),
             },
             Kind::Serial => {
@@ -229,14 +230,6 @@ fn unmapped_msg(tag: &str, ty: &str) -> String {
     )
 }
 
-fn short(s: &str) -> String {
-    let mut o: String = s.chars().take(50).collect();
-    if o.len() < s.len() {
-        o.push('…');
-    }
-    o
-}
-
 /// Where a field is.
 fn pos(f: &RawField<'_>) -> Position {
     Position::at(f.span.start, f.line, f.column)
@@ -281,7 +274,7 @@ fn read_containers(
     for (row, f) in cands {
         // Runs of blanks and line breaks inside a value are layout (wrapping, aligned
         // exports), not content: one space each.
-        let value = name::collapse_ws(&f.value);
+        let value = text::collapse_ws(&f.value);
         match r.fields.get(row.var) {
             None => {
                 r.fields.insert(row.var, value.into_owned());
@@ -450,7 +443,7 @@ fn read_labelled_notes(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
             }
         } else if r.get(var).is_none() {
             // As if read from its own tag (`read_containers` collapses blanks).
-            r.fields.insert(var, name::collapse_ws(value).into_owned());
+            r.fields.insert(var, text::collapse_ws(value).into_owned());
         }
     }
 }
@@ -510,7 +503,7 @@ fn read_dates(
     let mut unreadable: Vec<(&'static str, &RawField<'_>)> = Vec::new();
     for &(var, f) in dates {
         // Wrapped dates are one line, as the RIS writer writes them back.
-        let value = &name::collapse_ws(&f.value);
+        let value = &text::collapse_ws(&f.value);
         match Date::parse(value) {
             Some(d) => match r.dates.get(var) {
                 None => {
@@ -537,7 +530,7 @@ fn read_dates(
                     format!(
                         "{} '{}' disagrees with the {var} date already read; that one is used, this one kept",
                         f.tag,
-                        short(value)
+                        shorten(value, 50)
                     ),
                 ),
             },
@@ -545,14 +538,14 @@ fn read_dates(
         }
     }
     for (var, f) in unreadable {
-        let value = &name::collapse_ws(&f.value);
+        let value = &text::collapse_ws(&f.value);
         if r.dates.contains_key(var) {
             extra(
                 r,
                 f,
                 diags,
                 DiagKind::UnreadableKept,
-                format!("{} '{}' is not a date; kept", f.tag, short(value)),
+                format!("{} '{}' is not a date; kept", f.tag, shorten(value, 50)),
             );
         } else {
             diags.push(Diagnostic::new(
@@ -561,7 +554,7 @@ fn read_dates(
                 format!(
                     "{} '{}' is not a date citris can read; kept as written",
                     f.tag,
-                    short(value)
+                    shorten(value, 50)
                 ),
             ));
             r.dates.insert(
@@ -588,10 +581,10 @@ fn tidy_range(s: &str) -> std::borrow::Cow<'_, str> {
 fn read_pages(r: &mut Reference, ty: &str, sp: Option<&RawField<'_>>, ep: Option<&RawField<'_>>) {
     // Wrapped page values are one line, as everywhere else.
     let sp = sp
-        .map(|f| tidy_range(&name::collapse_ws(&f.value)).into_owned())
+        .map(|f| tidy_range(&text::collapse_ws(&f.value)).into_owned())
         .filter(|s| !s.is_empty());
     let ep = ep
-        .map(|f| tidy_range(&name::collapse_ws(&f.value)).into_owned())
+        .map(|f| tidy_range(&text::collapse_ws(&f.value)).into_owned())
         .filter(|s| !s.is_empty());
     let (sp, ep) = (sp.as_deref(), ep.as_deref());
     let sp_var = table::lookup(ty, "SP").map(|r| r.var).unwrap_or("page");

@@ -11,6 +11,8 @@
 //! Where real exporters disagree with the sheets, the row says so in its `note`,
 //! and `docs/MAPPING.md` lists every such departure.
 
+use crate::ris::tag::{slot, Tag};
+
 /// What a tag's value becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -244,20 +246,6 @@ pub static KNOWN_TAGS: &[&str] = &[
     "VO", "Y1", "Y2", "Y3",
 ];
 
-/// Slot of a two-character tag (letter, then letter or digit) in per-tag tables.
-fn slot(tag: &str) -> Option<usize> {
-    let b = tag.as_bytes();
-    if b.len() != 2 || !b[0].is_ascii_uppercase() {
-        return None;
-    }
-    let second = match b[1] {
-        c @ b'A'..=b'Z' => (c - b'A') as usize,
-        c @ b'0'..=b'9' => 26 + (c - b'0') as usize,
-        _ => return None,
-    };
-    Some((b[0] - b'A') as usize * 36 + second)
-}
-
 /// Per tag: whether it is known, and the indices of its rows in table order. Built
 /// once; the reader looks up every line of every record here.
 struct Index {
@@ -350,7 +338,7 @@ impl<'a> TypeRows<'a> {
                 .map(|code| {
                     let rows = (0..26 * 36)
                         .map(|i| {
-                            let tag = slot_tag(i);
+                            let tag = Tag::from_slot(i);
                             scan(code, tag.as_str()).map_or(0, |r| position(r) as u16 + 1)
                         })
                         .collect();
@@ -377,12 +365,6 @@ impl<'a> TypeRows<'a> {
             None => scan(self.ty, tag),
         }
     }
-}
-
-/// The tag of a slot (see [`slot`]).
-fn slot_tag(i: usize) -> crate::ris::lex::Tag {
-    const SECOND: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    crate::ris::lex::Tag([b'A' + (i / 36) as u8, SECOND[i % 36]])
 }
 
 /// The row whose tag the writer uses for variable `var` in a record of type `ty`: the
@@ -530,7 +512,7 @@ mod tests {
             let ty = canonical_type(code);
             let rows = TypeRows::of(ty);
             for i in 0..26 * 36 {
-                let tag = slot_tag(i);
+                let tag = Tag::from_slot(i);
                 let a = rows.get(tag.as_str()).map(position);
                 let b = scan(ty, tag.as_str()).map(position);
                 assert_eq!(a, b, "{ty} {tag}");

@@ -1,0 +1,217 @@
+//! Small text helpers shared by the readers and their diagnostics.
+
+use std::borrow::Cow;
+
+/// `s` cut to `max` characters, with `…` when something was cut: values
+/// quoted in diagnostics.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Runs of whitespace (line breaks included) as single spaces, trimmed: the
+/// same result as `split_whitespace` joined by spaces.
+///
+/// This runs on every text value of every record, and nearly all values are
+/// already collapsed, so a first pass only checks (borrowing the value when it
+/// is) and the copying pass runs for the rest.
+pub(crate) fn collapse_ws(s: &str) -> Cow<'_, str> {
+    if is_collapsed(s.as_bytes()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(collapse_copy(s))
+    }
+}
+
+/// No blank at either end, no two blanks in a row, no blank but U+0020.
+///
+/// Only the bytes that can start a blank are looked at closely: ASCII controls
+/// and the UTF-8 lead bytes of Unicode's `White_Space` characters (U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000);
+/// continuation bytes (0x80–0xBF) never equal a lead byte.
+fn is_collapsed(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    let mut i = 0;
+    // Eight bytes at a time. When they are ASCII with no control byte, only two
+    // spaces in a row (inside the word, or across from the previous one) can make
+    // the value need collapsing; other words are looked at byte by byte.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        // A byte ≥ 0x80, or below 0x20 (`hasless`, exact for ASCII bytes).
+        if w & HIGH != 0 || w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 {
+            if !bytes_collapsed(b, i, i + 8, &mut prev_space) {
+                return false;
+            }
+        } else {
+            // 0x80 in exactly the bytes that are spaces.
+            let x = w ^ (ONES * 0x20);
+            let spaces = !(((x & LOW7) + LOW7) | x | LOW7);
+            if spaces & (spaces << 8) != 0 || (prev_space && spaces & 0x80 != 0) {
+                return false;
+            }
+            prev_space = spaces >> 63 != 0;
+        }
+        i += 8;
+    }
+    bytes_collapsed(b, i, b.len(), &mut prev_space)
+}
+
+/// [`is_collapsed`] for `b[from..to]`, one byte at a time (a character may run on
+/// past `to`: its lead byte decides, and continuation bytes never match a lead).
+fn bytes_collapsed(b: &[u8], from: usize, to: usize, prev_space: &mut bool) -> bool {
+    for i in from..to {
+        let c = b[i];
+        if c == b' ' {
+            if *prev_space {
+                return false;
+            }
+            *prev_space = true;
+            continue;
+        }
+        *prev_space = false;
+        match c {
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return false,
+            0xC2 if matches!(b.get(i + 1), Some(0x85 | 0xA0)) => return false,
+            0xE1 if b.get(i + 1..i + 3) == Some(&[0x9A, 0x80]) => return false,
+            0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) => return false,
+                (Some(0x81), Some(0x9F)) => return false,
+                _ => {}
+            },
+            0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x80]) => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The copying pass of [`collapse_ws`]: runs of non-blanks copied whole, only
+/// non-ASCII bytes decoded.
+fn collapse_copy(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut run: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let (blank, len) = if b[i] < 0x80 {
+            (
+                matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c),
+                1,
+            )
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if blank {
+            if let Some(start) = run.take() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+            }
+        } else if run.is_none() {
+            run = Some(i);
+        }
+        i += len;
+    }
+    if let Some(start) = run {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&s[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod collapse_tests {
+    use super::collapse_ws;
+
+    #[test]
+    fn collapse_ws_fast_and_general_paths_agree() {
+        for s in [
+            "plain words",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "line\nbreak",
+            "vt\u{b}x",
+            "nbsp\u{a0}x",
+            "em\u{2003}space",
+            "Müller  x",
+            "",
+            " ",
+            "a",
+        ] {
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_ws(s), want, "{s:?}");
+        }
+    }
+
+    /// Two spaces in a row are found wherever they fall: inside an eight-byte
+    /// step, across two, after a non-ASCII step.
+    #[test]
+    fn double_spaces_everywhere() {
+        let base = "abcdefghijklmnopqrstuvwxyzé0123456789";
+        for at in 1..base.len() {
+            if !base.is_char_boundary(at) {
+                continue;
+            }
+            let s = format!("{}  {}", &base[..at], &base[at..]);
+            assert_eq!(
+                collapse_ws(&s),
+                format!("{} {}", &base[..at], &base[at..]),
+                "{at}"
+            );
+            let one = format!("{} {}", &base[..at], &base[at..]);
+            assert!(
+                matches!(collapse_ws(&one), std::borrow::Cow::Borrowed(_)),
+                "{at}"
+            );
+        }
+    }
+
+    /// The check agrees with `char::is_whitespace` for every character, alone,
+    /// doubled, at either end and between letters.
+    #[test]
+    fn every_blank_is_seen() {
+        // Positions 0–17 of a longer value too: both sides of the eight-byte steps.
+        let long = "abcdefghijklmnopq";
+        for c in (0..0x3100u32).filter_map(char::from_u32) {
+            let mut cases = vec![
+                format!("a{c}b"),
+                format!("{c}ab"),
+                format!("ab{c}"),
+                format!("a {c}b"),
+                format!("a{c} b"),
+                format!("{c}"),
+            ];
+            for at in 0..=long.len() {
+                cases.push(format!("{}{c}{}", &long[..at], &long[at..]));
+                cases.push(format!("{} {c}{}", &long[..at], &long[at..]));
+            }
+            for s in cases {
+                let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(collapse_ws(&s), want, "U+{:04X} in {s:?}", c as u32);
+                assert_eq!(
+                    matches!(collapse_ws(&s), std::borrow::Cow::Borrowed(_)),
+                    want == s,
+                    "U+{:04X} in {s:?}",
+                    c as u32
+                );
+            }
+        }
+    }
+}
