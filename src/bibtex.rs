@@ -25,10 +25,6 @@ pub struct BibOptions {
     pub latex_accents: bool,
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
 /// The entry type for a reference (BibTeX: "BibTeXing" §3.1; BibLaTeX: manual §2.1.1).
 pub fn entry_type(r: &Reference, dialect: Dialect) -> &'static str {
     let bl = dialect == Dialect::Biblatex;
@@ -278,7 +274,7 @@ pub fn write_entry(
             e.field("year", &format!("{y:04}"))?;
             let m = d.parts[0][1];
             if (1..=12).contains(&m) {
-                e.raw("month", MONTHS[(m - 1) as usize])?;
+                e.raw("month", crate::date::month_macro(m as usize))?;
             }
         } else {
             e.field("year", &d.literal)?;

@@ -17,9 +17,34 @@ pub struct Date {
     pub literal: String,
 }
 
-const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+/// The English month names, the one list every reader and writer uses: dates
+/// in words (`June 2016`), RIS words for ranges, BibTeX's month macros (their
+/// first three letters, "BibTeXing" §4: `jan` … `dec`).
+pub(crate) const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
+
+/// BibTeX's macro for month `m` (1–12).
+pub(crate) fn month_macro(m: usize) -> &'static str {
+    &MONTHS[m - 1][..3]
+}
+
+/// The month's name with a capital (`June`), for month `m` (1–12).
+fn month_name(m: usize) -> String {
+    let name = MONTHS[m - 1];
+    name[..1].to_ascii_uppercase() + &name[1..]
+}
 
 impl Date {
     /// A date from a year alone.
@@ -111,20 +136,6 @@ impl Date {
     /// Words for what the `YYYY/MM/DD` form cannot hold: ranges (`27-30 June 2016`,
     /// `June-July 2016`) and literals. [`Date::parse`] reads these back.
     pub fn to_ris_words(&self) -> String {
-        const NAMES: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let (Some(a), b) = (self.parts.first(), self.parts.get(1)) else {
             return self.literal.clone();
         };
@@ -134,7 +145,7 @@ impl Date {
                 s.push_str(&format!("{} ", p[2]));
             }
             if p[1] > 0 {
-                s.push_str(NAMES[(p[1] - 1) as usize]);
+                s.push_str(&month_name(p[1] as usize));
             }
             if with_year {
                 s.push_str(&format!(" {:04}", p[0]));
@@ -148,7 +159,7 @@ impl Date {
                     "{}-{} {} {:04}",
                     a[2],
                     b[2],
-                    NAMES[(a[1] - 1).max(0) as usize],
+                    month_name(a[1].max(1) as usize),
                     a[0]
                 )
             }
@@ -257,22 +268,9 @@ fn month_of(s: &str) -> Option<i32> {
     if w.len() < 3 {
         return None;
     }
-    let i = MONTHS.iter().position(|m| w.starts_with(m))?;
+    let i = MONTHS.iter().position(|m| w.starts_with(&m[..3]))?;
     // "march" / "mar" / "sept" are fine; reject words that merely start like a month ("marine").
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ][i];
+    let full = MONTHS[i];
     (full.starts_with(&w) || w == "sept").then_some(i as i32 + 1)
 }
 
