@@ -212,7 +212,7 @@ pub fn write_entry(
     let t = r.item_type;
 
     // Names
-    e.names("author", r.primary_names_for_bibtex())?;
+    e.names("author", bibtex_authors(r))?;
     e.names("editor", r.names("editor"))?;
     if bl {
         e.names("translator", r.names("translator"))?;
@@ -357,7 +357,7 @@ pub fn write_entry(
         if matches!(*role, "author" | "editor") || (bl && *role == "translator") {
             continue;
         }
-        if std::ptr::eq(names.as_slice(), r.primary_names_for_bibtex()) {
+        if std::ptr::eq(names.as_slice(), bibtex_authors(r)) {
             continue;
         }
         e.names(role, names)?;
@@ -390,18 +390,12 @@ pub fn write_entry(
     e.out.write_str("\n}\n")
 }
 
-impl Reference {
-    /// The names BibTeX's `author` gets: authors, or the role that stands in for them
-    /// (a film's director, a score's composer).
-    fn primary_names_for_bibtex(&self) -> &[Name] {
-        for role in ["author", "composer", "director"] {
-            let n = self.names(role);
-            if !n.is_empty() {
-                return n;
-            }
-        }
-        &[]
-    }
+/// The names BibTeX's `author` gets: authors, or the role that stands in for
+/// them (a film's director, a score's composer); editors keep their own
+/// `editor` field, so they are not in this list as they are in
+/// [`Reference::primary_names`].
+fn bibtex_authors(r: &Reference) -> &[Name] {
+    r.first_names_of(&["author", "composer", "director"])
 }
 
 /// `1-14` → `1--14` (BibTeX page ranges use an en dash, written `--`).

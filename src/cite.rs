@@ -623,14 +623,6 @@ impl Style {
             .as_deref()
             .or_else(|| self.inner.default_locale.as_ref().map(|l| l.0.as_str()))
     }
-
-    /// Whether the style numbers its references (`[1]`), as IEEE does.
-    pub fn is_numeric(&self) -> bool {
-        self.inner
-            .bibliography
-            .as_ref()
-            .is_some_and(|b| b.second_field_align.is_some())
-    }
 }
 
 fn describe_de(e: &hayagriva::citationberg::XmlDeError) -> String {

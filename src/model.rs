@@ -75,15 +75,19 @@ impl Reference {
         self.issued().and_then(Date::year)
     }
 
-    /// Authors, or else the first name list a citation would use in their place.
+    /// Authors, or else the first name list a citation would use in their place
+    /// (CSL 1.0.2 "Substitute", as the common styles order it).
     pub fn primary_names(&self) -> &[Name] {
-        for role in ["author", "editor", "composer", "director", "translator"] {
-            let n = self.names(role);
-            if !n.is_empty() {
-                return n;
-            }
-        }
-        &[]
+        self.first_names_of(&["author", "editor", "composer", "director", "translator"])
+    }
+
+    /// The first of `roles` that has names.
+    pub fn first_names_of(&self, roles: &[&str]) -> &[Name] {
+        roles
+            .iter()
+            .map(|role| self.names(role))
+            .find(|n| !n.is_empty())
+            .unwrap_or(&[])
     }
 }
 

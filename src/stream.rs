@@ -66,11 +66,6 @@ impl StreamReader {
         self.encoding
     }
 
-    /// Bytes pushed so far.
-    pub fn bytes_read(&self) -> usize {
-        self.bytes_in
-    }
-
     /// Records read so far.
     pub fn records(&self) -> usize {
         self.records

@@ -261,7 +261,7 @@ impl<'a> Lexer<'a> {
                 if self.collapsed && self.current.is_some() {
                     self.split_collapsed(trimmed_end, offset, None, diags);
                 } else {
-                    self.continuation(trimmed_end, offset, diags);
+                    self.continuation(trimmed_end, offset);
                 }
             }
         }
@@ -322,7 +322,7 @@ impl<'a> Lexer<'a> {
                 }
                 None => {
                     if !value.is_empty() {
-                        self.continuation(value, offset + vs, diags);
+                        self.continuation(value, offset + vs);
                     }
                 }
             }
@@ -435,7 +435,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn continuation(&mut self, text: &'a str, offset: usize, _diags: &mut Vec<Diagnostic>) {
+    fn continuation(&mut self, text: &'a str, offset: usize) {
         let text = text.trim();
         match self.current.as_mut().and_then(|r| r.fields.last_mut()) {
             Some(f) if f.tag.0 != *b"TY" => {
