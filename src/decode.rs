@@ -9,6 +9,25 @@ use crate::diag::{DiagKind, Diagnostic, Position};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use std::borrow::Cow;
 
+/// How much of the input decides its encoding and whether it is RIS at all:
+/// the whole-input reader and the stream look at the same first 4 KiB, so they
+/// decide the same.
+pub const SNIFF_BYTES: usize = 4096;
+
+/// The first [`SNIFF_BYTES`] of `bytes`.
+pub(crate) fn head_bytes(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(SNIFF_BYTES)]
+}
+
+/// The first [`SNIFF_BYTES`] of `text`, cut at a character boundary.
+pub(crate) fn head_str(text: &str) -> &str {
+    let mut end = text.len().min(SNIFF_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The decoded text and what was done to get it.
 #[derive(Debug)]
 pub struct Decoded<'a> {
@@ -133,7 +152,7 @@ pub(crate) fn replaced_warning(enc: &str) -> Diagnostic {
 
 /// UTF-16 without a BOM: at least 8 bytes, and NULs in one parity far more often than the other.
 pub(crate) fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    let n = bytes.len().min(4096) & !1;
+    let n = bytes.len().min(SNIFF_BYTES) & !1;
     if n < 8 {
         return None;
     }

@@ -20,7 +20,7 @@ pub fn not_ris(bytes: &[u8], text: &str) -> Option<&'static str> {
         }
     }
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    let head: String = t.chars().take(4096).collect();
+    let head = crate::decode::head_str(t);
     if t.starts_with('@') && head.contains('{') {
         return Some("a BibTeX file (entries start with @type{); citris reads RIS, convert from BibTeX elsewhere");
     }
@@ -68,10 +68,10 @@ pub fn not_ris(bytes: &[u8], text: &str) -> Option<&'static str> {
     }
     let ctrl = bytes
         .iter()
-        .take(4096)
+        .take(crate::decode::SNIFF_BYTES)
         .filter(|b| **b < 0x09 || (**b > 0x0d && **b < 0x20))
         .count();
-    if ctrl * 20 > bytes.len().min(4096) {
+    if ctrl * 20 > bytes.len().min(crate::decode::SNIFF_BYTES) {
         return Some("a binary file");
     }
     None

@@ -102,12 +102,8 @@ pub fn parse_str(text: &str) -> Parsed {
 /// and without a single `TY` is not read as RIS: its lines would become bogus records.
 /// Only the first 4 KiB are looked at, so that the streaming reader decides the same.
 pub fn foreign(bytes: &[u8], text: &str) -> Option<Diagnostic> {
-    let mut end = text.len().min(4096);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
-    detect::not_ris(&bytes[..bytes.len().min(4096)], head)?;
+    let head = decode::head_str(text);
+    detect::not_ris(decode::head_bytes(bytes), head)?;
     let has_ty = head.contains("TY  -") || head.contains("TY -") || head.contains("ty  -");
     (!has_ty).then(|| no_records(bytes, text))
 }

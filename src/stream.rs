@@ -5,7 +5,7 @@
 //! Batches end where the lexer last stood between records with nothing pending (after
 //! an `ER`); the text after it is read again with the next chunk.
 
-use crate::decode;
+use crate::decode::{self, SNIFF_BYTES};
 use crate::diag::{DiagKind, Diagnostic};
 use crate::model::Reference;
 use crate::ris::{
@@ -79,15 +79,15 @@ impl StreamReader {
     /// Feeds bytes; calls `each` for every reference completed by them.
     pub fn push(&mut self, chunk: &[u8], each: &mut dyn FnMut(Reference)) {
         self.bytes_in += chunk.len();
-        if self.first_bytes.len() < 4096 {
-            let n = (4096 - self.first_bytes.len()).min(chunk.len());
+        if self.first_bytes.len() < SNIFF_BYTES {
+            let n = (SNIFF_BYTES - self.first_bytes.len()).min(chunk.len());
             self.first_bytes.extend_from_slice(&chunk[..n]);
         }
         self.decode_chunk(chunk, false);
         // Nothing is emitted before the first 4 KiB tell whether this is RIS at all
         // (the same look `crate::parse_bytes` takes).
         if !self.checked {
-            if self.first_bytes.len() < 4096 {
+            if self.first_bytes.len() < SNIFF_BYTES {
                 return;
             }
             self.check_head();
@@ -101,11 +101,7 @@ impl StreamReader {
 
     fn check_head(&mut self) {
         self.checked = true;
-        let mut end = self.text.len().min(4096);
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.foreign = crate::foreign(&self.first_bytes, &self.text[..end]);
+        self.foreign = crate::foreign(&self.first_bytes, decode::head_str(&self.text));
     }
 
     /// Ends the input; calls `each` for the remaining references.
@@ -131,19 +127,19 @@ impl StreamReader {
         if !self.encoding_known {
             self.pending.extend_from_slice(chunk);
             // The whole-input decoder looks at the first 4 KiB: so does the stream.
-            if self.pending.len() < 4096 && !last {
+            if self.pending.len() < SNIFF_BYTES && !last {
                 return;
             }
             self.encoding_known = true;
             let bytes = std::mem::take(&mut self.pending);
-            let mut sniff = &bytes[..bytes.len().min(4096)];
+            let mut sniff = decode::head_bytes(&bytes);
             // A UTF-8 sequence cut by the chunk boundary is not an encoding error.
             if let Err(e) = std::str::from_utf8(sniff) {
                 if e.error_len().is_none() && e.valid_up_to() > 0 {
                     sniff = &sniff[..e.valid_up_to()];
                 }
             }
-            let head = &bytes[..bytes.len().min(4096)];
+            let head = decode::head_bytes(&bytes);
             let bom = Encoding::for_bom(head).map(|(e, _)| e);
             if bom.is_some() || decode::sniff_utf16(head).is_some() {
                 // The same 4 KiB decide as in `decode::decode`.
