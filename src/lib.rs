@@ -55,46 +55,37 @@ pub struct Parsed {
 /// Reads RIS from bytes in any supported encoding.
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
     let decoded = decode::decode(bytes);
-    let mut diagnostics = decoded.diagnostics;
-    if let Some(d) = foreign(bytes, &decoded.text) {
-        diagnostics.push(d);
-        return Parsed {
-            references: Vec::new(),
-            diagnostics,
-            encoding: decoded.encoding,
-        };
-    }
-    let references = ris::parse_text(&decoded.text, &mut diagnostics);
-    if references.is_empty() {
-        diagnostics.push(no_records(bytes, &decoded.text));
-    }
-    Parsed {
-        references,
-        diagnostics,
-        encoding: decoded.encoding,
-    }
+    read_text(bytes, &decoded.text, decoded.diagnostics, decoded.encoding)
 }
 
 /// Reads RIS from text.
 pub fn parse_str(text: &str) -> Parsed {
-    let mut diagnostics = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(d) = foreign(text.as_bytes(), text) {
+    read_text(text.as_bytes(), text, Vec::new(), "UTF-8")
+}
+
+/// The decoded `text` (of `bytes`) read as RIS, after what decoding said: not
+/// read when it is another format, an error when it holds no record.
+fn read_text(
+    bytes: &[u8],
+    text: &str,
+    mut diagnostics: Vec<Diagnostic>,
+    encoding: &'static str,
+) -> Parsed {
+    let references = if let Some(d) = foreign(bytes, text) {
         diagnostics.push(d);
-        return Parsed {
-            references: Vec::new(),
-            diagnostics,
-            encoding: "UTF-8",
-        };
-    }
-    let references = ris::parse_text(text, &mut diagnostics);
-    if references.is_empty() {
-        diagnostics.push(no_records(text.as_bytes(), text));
-    }
+        Vec::new()
+    } else {
+        let references = ris::parse_text(text, &mut diagnostics);
+        if references.is_empty() {
+            diagnostics.push(no_records(bytes, text));
+        }
+        references
+    };
     Parsed {
         references,
         diagnostics,
-        encoding: "UTF-8",
+        encoding,
     }
 }
 
