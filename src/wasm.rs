@@ -106,28 +106,40 @@ struct ParseOut<'a> {
     encoding: &'a str,
 }
 
-/// The `keys` option of every call (`authoryear-title`, the default, or `authoryear`).
-pub(crate) fn key_style(options: &JsValue) -> Result<KeyStyle, JsValue> {
-    if !options.is_object() {
-        return Ok(KeyStyle::default());
+/// Options of a call, read once with serde: `undefined` and `null` are the
+/// defaults; an unknown field is ignored, a wrong value is an error.
+fn options<T: serde::de::DeserializeOwned + Default>(options: JsValue) -> Result<T, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(T::default());
     }
-    let v = js_sys::Reflect::get(options, &JsValue::from_str("keys")).unwrap_or(JsValue::UNDEFINED);
-    match v.as_string() {
+    serde_wasm_bindgen::from_value(options).map_err(|e| Error::new(&e.to_string()).into())
+}
+
+/// The `keys` option of every call (`authoryear-title`, the default, or
+/// `authoryear`), read with the call's other options.
+fn de_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<KeyStyle, D::Error> {
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)? {
         None => Ok(KeyStyle::default()),
         Some(s) => KeyStyle::from_name(&s).ok_or_else(|| {
-            Error::new(&format!(
+            serde::de::Error::custom(format!(
                 "unknown key form '{s}' (expected authoryear-title or authoryear)"
             ))
-            .into()
         }),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ParseOpts {
+    #[serde(default, deserialize_with = "de_keys")]
+    keys: KeyStyle,
 }
 
 /// `parse(input, {keys}) → {items, diagnostics, encoding}`: CSL-JSON items (with
 /// `_line`, the line of the record in the input) and every diagnostic.
 #[wasm_bindgen(skip_typescript)]
 pub fn parse(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let keys = key_style(&options)?;
+    let keys = self::options::<ParseOpts>(options)?.keys;
     let p = read_input(&input)?;
     let mut items = crate::csl_json::items_with(&p.references, keys);
     for (item, r) in items.iter_mut().zip(&p.references) {
@@ -142,18 +154,19 @@ pub fn parse(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ConvertOpts {
+    #[serde(default)]
     to: String,
     #[serde(default)]
     latex_accents: bool,
+    #[serde(default, deserialize_with = "de_keys")]
+    keys: KeyStyle,
 }
 
 fn convert_opts(options: JsValue) -> Result<(Format, Options), JsValue> {
-    let keys = key_style(&options)?;
-    let o: ConvertOpts = serde_wasm_bindgen::from_value(options)
-        .map_err(|e| Error::new(&format!("bad options: {e}")))?;
+    let o: ConvertOpts = self::options(options)?;
     let f = Format::from_name(&o.to).ok_or_else(|| {
         Error::new(&format!(
             "unknown format '{}' (expected bibtex, biblatex, csl-json or ris)",
@@ -164,7 +177,7 @@ fn convert_opts(options: JsValue) -> Result<(Format, Options), JsValue> {
         f,
         Options {
             latex_accents: o.latex_accents,
-            keys,
+            keys: o.keys,
         },
     ))
 }
@@ -461,6 +474,8 @@ export function styles(): StyleInfo[];
         style_xml: Option<String>,
         #[serde(default)]
         locale: String,
+        #[serde(default, deserialize_with = "super::de_keys")]
+        keys: KeyStyle,
     }
 
     #[derive(Serialize)]
@@ -505,14 +520,6 @@ export function styles(): StyleInfo[];
         err.into()
     }
 
-    fn parse_opts(options: JsValue) -> Result<FormatOpts, JsValue> {
-        if options.is_undefined() || options.is_null() {
-            return Ok(FormatOpts::default());
-        }
-        serde_wasm_bindgen::from_value(options)
-            .map_err(|e| Error::new(&format!("bad options: {e}")).into())
-    }
-
     fn style_for(o: &FormatOpts) -> Result<std::rc::Rc<Style>, JsValue> {
         if let Some(xml) = o.style_xml.as_deref().filter(|x| !x.trim().is_empty()) {
             let hit = USER_STYLE.with(|c| {
@@ -538,8 +545,8 @@ export function styles(): StyleInfo[];
     /// `Error` with the message (and `code`) for a bad or missing style or locale.
     #[wasm_bindgen(skip_typescript)]
     pub fn format(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let keys = key_style(&options)?;
-        let o = parse_opts(options)?;
+        let o = super::options::<FormatOpts>(options)?;
+        let keys = o.keys;
         let style = style_for(&o)?;
         let p = read_input(&input)?;
         let items = crate::csl_json::items_with(&p.references, keys);
@@ -563,7 +570,7 @@ export function styles(): StyleInfo[];
     /// (`needs-style`, `needs-locale`, `needs-index` name what to add first).
     #[wasm_bindgen(js_name = prepareStyle, skip_typescript)]
     pub fn prepare_style(options: JsValue) -> Result<JsValue, JsValue> {
-        let o = parse_opts(options)?;
+        let o = super::options::<FormatOpts>(options)?;
         let style = style_for(&o)?;
         let locale = cite::resolved_locale(&style, &o.locale).map_err(|e| js_error(&e))?;
         #[derive(Serialize)]

@@ -65,3 +65,22 @@ test('sorting collates with Intl.Collator (accents and case do not decide, numbe
   const { entries } = citris.format(ris, { style: 'apa' });
   assert.deepEqual(entries.map((e) => e.text.split(',')[0]), ['adams', 'Adler', 'Émile', 'Zeta']);
 });
+
+test('diagnostics carry a stable code and a byte offset; options are read once, bad ones named', () => {
+  const text = 'Provider: X\nTY  - JOUR\nTI  - A\nZZ  - odd\n';
+  const { diagnostics } = citris.parse(text);
+  const byCode = Object.fromEntries(diagnostics.map((d) => [d.code, d]));
+  assert.deepEqual(Object.keys(byCode).sort(), ['header-skipped', 'missing-er', 'unknown-tag-kept']);
+  assert.equal(text.slice(byCode['unknown-tag-kept'].byte).split('\n')[0], 'ZZ  - odd');
+  assert.equal(byCode['unknown-tag-kept'].line, 4);
+  const whole = citris.parse(new Uint8Array([0x54, 0x59, 0x20, 0x20, 0x2d, 0x20, 0x4a, 0x4f, 0x55, 0x52, 0x0a, 0x54, 0x49, 0x20, 0x20, 0x2d, 0x20, 0xe9, 0x0a])).diagnostics
+    .find((d) => d.code === 'encoding-windows-1252');
+  assert.equal(whole.byte, null);
+  // keys with the other options, in every call; an unknown value is an error that says so.
+  const id = (o) => citris.parse(SEED, o).items[0].id;
+  assert.ok(id({ keys: 'authoryear' }).length < id(undefined).length);
+  assert.equal(citris.convert(SEED, { to: 'bibtex', keys: 'authoryear' }).output.split('\n')[0], `@article{${id({ keys: 'authoryear' })},`);
+  assert.throws(() => citris.convert(SEED, { to: 'bibtex', keys: 'year' }), /unknown key form 'year'/);
+  assert.throws(() => citris.format(SEED, { keys: 'year' }), /unknown key form 'year'/);
+  assert.throws(() => citris.convert(SEED, { to: 'docx' }), /unknown format 'docx'/);
+});
