@@ -1191,6 +1191,13 @@ pub fn format(items: &[Value], style: &Style, locale: &str) -> Result<Vec<Entry>
         style.default_locale().unwrap_or("en-US")
     };
     let (locale, locales) = locale_set(asked, explicit)?;
+    // hayagriva renders on as many threads as citris reads with
+    // (`CITRIS_THREADS`); the setting is citris's, not the library's.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static THREADS: std::sync::Once = std::sync::Once::new();
+        THREADS.call_once(|| hayagriva::set_render_threads(crate::par::threads()));
+    }
 
     // Ids first, in order (a repeated id gets a suffix); then each item is
     // read on its own, on every core.

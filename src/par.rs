@@ -65,7 +65,7 @@ pub(crate) fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) 
 /// Threads to use: every core (at most 8), or `CITRIS_THREADS` when set (the
 /// benchmark sets it to 1 to measure one thread).
 #[cfg(not(target_arch = "wasm32"))]
-fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *THREADS.get_or_init(|| {
         std::env::var("CITRIS_THREADS")

@@ -162,7 +162,7 @@ pub use csl::{
 };
 #[cfg(feature = "csl-json")]
 pub use csl::IndexedItem;
-pub use csl::{set_collation, CollationFn};
+pub use csl::{set_collation, set_render_threads, CollationFn};
 pub use selectors::{Selector, SelectorError};
 
 use indexmap::IndexMap;

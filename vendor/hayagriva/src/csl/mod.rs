@@ -36,6 +36,7 @@ pub use self::elem::{
 };
 #[cfg(feature = "csl-json")]
 pub use self::taxonomy::IndexedItem;
+pub use self::par::set_render_threads;
 pub use self::sort::{set_collation, CollationFn};
 use self::taxonomy::{EntryLike, NumberVariableResult, PageVariableResult};
 

@@ -2,9 +2,9 @@
 //!
 //! A bibliography's entries, the sort keys of its items and the final form of
 //! each citation are rendered independently of one another; natively they are
-//! rendered on up to eight threads (or `CITRIS_THREADS`, which citris's
-//! benchmarks set to 1), in the browser build on its one thread. The results
-//! are in input order, so the output is the same either way.
+//! rendered on up to eight threads (or as many as [`set_render_threads`]
+//! says), in the browser build on its one thread. The results are in input
+//! order, so the output is the same either way.
 
 /// Below this many items one thread does the work.
 #[cfg(not(target_arch = "wasm32"))]
@@ -38,16 +38,21 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     items.iter().map(f).collect()
 }
 
+/// Threads asked for with [`set_render_threads`]; 0: every core, at most 8.
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many threads a bibliography's independent renders may use (natively;
+/// the browser build has one). `0` restores the default, every core up to
+/// eight; `1` renders on the calling thread, as a benchmark of one thread
+/// wants. The output does not depend on it.
+pub fn set_render_threads(n: usize) {
+    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn threads() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::env::var("CITRIS_THREADS")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .filter(|&n: &usize| n >= 1)
-            .unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-            })
-    })
+    match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        n => n,
+    }
 }
