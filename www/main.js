@@ -23,12 +23,6 @@ const RENDER_TIMEOUT = 60_000; // a render that takes longer is stopped (the wor
 const STYLE_TIMEOUT = 15_000; // the same for checking a loaded .csl file
 
 const FORMAT_LABEL = { bibtex: 'BibTeX', biblatex: 'BibLaTeX', 'csl-json': 'CSL-JSON', ris: 'RIS' };
-const FALLBACK_FORMATS = {
-  bibtex: { extension: 'bib', mime: 'application/x-bibtex' },
-  biblatex: { extension: 'bib', mime: 'application/x-bibtex' },
-  'csl-json': { extension: 'json', mime: 'application/vnd.citationstyles.csl+json' },
-  ris: { extension: 'ris', mime: 'application/x-research-info-systems' },
-};
 const FILE_BASE = { bibtex: 'references', biblatex: 'references-biblatex', 'csl-json': 'references', ris: 'references' };
 
 /** The order of fields in the details view; others follow alphabetically, the abstract last. */
@@ -320,9 +314,6 @@ async function initEngine(reason = '') {
     state.builtIn = info.styles || [];
     state.formats = {};
     for (const f of info.formats || []) state.formats[f.name] = f;
-    // Options the core does not support are not offered.
-    const features = info.features || {};
-    els.keys.closest('.field').hidden = !features.keys;
     els.engine.textContent = 'Ready: converting locally';
     els.engine.className = 'engine ready';
     // After a timeout the same input would time out again: wait for the next edit.
@@ -458,7 +449,7 @@ async function runRender() {
       if (seq === state.seq && state.mode === 'text') {
         state.outputs = r.outputs || {};
         showResult(r);
-        if (styleMark && !r.formatPending) {
+        if (styleMark) {
           // From choosing a style to its references on screen.
           performance.measure('citris:style-switch', { start: styleMark, end: performance.now() });
           styleMark = 0;
@@ -468,7 +459,7 @@ async function runRender() {
           registerServiceWorker();
           warmSearch();
         }
-        if (inputMark && !r.formatPending) {
+        if (inputMark) {
           // From the paste (or the first keystroke) to the formatted references on screen.
           performance.measure('citris:paste-to-render', { start: inputMark, end: performance.now() });
           inputMark = 0;
@@ -687,11 +678,6 @@ function renderRefsNow() {
     els.formatError.className = 'notice warn';
     els.formatError.setAttribute('role', 'alert');
     els.formatError.textContent = `These references could not be formatted in this style: ${r.formatError}`;
-  } else if (r.formatPending) {
-    els.formatError.hidden = false;
-    els.formatError.className = 'muted small';
-    els.formatError.setAttribute('role', 'status');
-    els.formatError.textContent = 'Loading the citation styles… The conversions are ready in the tabs above.';
   }
   const entries = r.entries && r.entries.length ? r.entries : r.items.map((it) => ({ id: it.id, text: fallbackText(it), html: null, citation: '' }));
   refsView = { entries, byId };
@@ -772,7 +758,8 @@ async function showCode() {
 }
 
 function fileInfo(fmt) {
-  const f = state.formats[fmt] || FALLBACK_FORMATS[fmt];
+  // The core names its formats (formats()); the page asks after init.
+  const f = state.formats[fmt];
   return { name: `${FILE_BASE[fmt]}.${f.extension}`, mime: f.mime };
 }
 

@@ -10,8 +10,6 @@ import { ensureStyle } from './style-loader.js';
 
 let citris = null;
 let ready = null;
-/** Kept for builds whose module has no formatter yet; always false with pkg/citris.js. */
-const formatterPending = false;
 
 /** The text of the paste area, kept here so that tab switches only send a format name. */
 let current = '';
@@ -46,11 +44,6 @@ function load() {
     })();
   }
   return ready;
-}
-
-/** The module with the formatter. */
-async function withFormatter() {
-  return load();
 }
 
 /** Options for the core, without empty values (the core's defaults apply). */
@@ -90,7 +83,7 @@ function convertOptions(opts, to) {
  * the message of what is wrong, naming the style.
  */
 async function prepare(opts) {
-  if (formatterPending || !citris || typeof citris.prepareStyle !== 'function') return null;
+  if (!citris) return null;
   try {
     await ensureStyle(citris, formatOptions(opts));
     return null;
@@ -107,13 +100,8 @@ function render(text, opts, to, styleProblem = null) {
   let entries = null;
   let formatError = null;
   let formatDiagnostics = [];
-  let formatPending = false;
   if (parsed.items.length > 0) {
-    if (formatterPending) {
-      formatPending = true; // formatted when the whole module is ready
-    } else if (typeof citris.format !== 'function') {
-      formatError = 'this build of citris has no CSL formatter; a plain summary is shown instead.';
-    } else if (styleProblem) {
+    if (styleProblem) {
       formatError = styleProblem;
     } else {
       try {
@@ -135,7 +123,6 @@ function render(text, opts, to, styleProblem = null) {
     encoding: parsed.encoding,
     entries,
     formatError,
-    formatPending,
     outputs,
     timings: { parse: t1 - t0, format: t2 - t1, convert: t3 - t2 },
   };
@@ -302,12 +289,10 @@ async function handle(msg) {
   await load();
   switch (cmd) {
     case 'init': {
-      // Whether this build honours the key form option (a parse of a sample tells).
-      const keys = safe(() => citris.parse(SAMPLE, { keys: 'authoryear' }).items[0].id !== citris.parse(SAMPLE).items[0].id, false);
+      // The page and the wasm ship together: no feature probes.
       return {
         styles: safe(() => citris.styles(), []),
         formats: safe(() => citris.formats(), []),
-        features: { keys, format: typeof citris.format === 'function', formatPending: formatterPending },
       };
     }
     case 'render': {
@@ -317,7 +302,7 @@ async function handle(msg) {
     }
     case 'useStyle': {
       // A style the user picked: fetched and checked before the page switches to it.
-      const core = await withFormatter();
+      const core = await load();
       const ready = await ensureStyle(core, formatOptions(msg.opts));
       core.format(SAMPLE, formatOptions(msg.opts));
       return ready;
@@ -327,7 +312,7 @@ async function handle(msg) {
     case 'decodeFiles':
       return decodeFiles(msg.files);
     case 'checkStyle': {
-      const core = await withFormatter();
+      const core = await load();
       await ensureStyle(core, formatOptions(msg.opts));
       const f = core.format(SAMPLE, formatOptions(msg.opts));
       const text = f.entries && f.entries[0] ? f.entries[0].text : '';
@@ -351,7 +336,7 @@ self.onmessage = (ev) => {
       const result = await handle(msg);
       postMessage({ id: msg.id, ok: true, result });
       // Parse the default style and locale once now, so that the first paste renders at once.
-      if (msg.cmd === 'init' && result.features && result.features.format && !formatterPending) safe(() => citris.format(SAMPLE, { style: 'apa' }));
+      if (msg.cmd === 'init') safe(() => citris.format(SAMPLE, { style: 'apa' }));
     } catch (e) {
       const fatal = e instanceof WebAssembly.RuntimeError || (e && e.name === 'RuntimeError');
       postMessage({ id: msg.id, ok: false, error: errorMessage(e), fatal });
