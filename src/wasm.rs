@@ -223,8 +223,12 @@ pub fn formats() -> Result<JsValue, JsValue> {
     to_js(&v)
 }
 
-/// Converts a large input fed in chunks: `push(chunk)` returns the number of records
-/// completed so far; `finish()` returns `{output, count, diagnostics}`.
+/// Converts large inputs fed in chunks: `push(chunk)` returns the number of
+/// records of the current input completed so far; `nextInput()` ends one input
+/// and starts the next into the same output (one CSL-JSON array, one set of
+/// citation keys, as the CLI writes several files) and returns its `{count,
+/// diagnostics}`; `finish()` ends the last input and the output and returns
+/// `{output, count, diagnostics}`, `count` and `diagnostics` of that input.
 #[wasm_bindgen]
 pub struct StreamConverter {
     reader: crate::stream::StreamReader,
@@ -261,20 +265,47 @@ impl StreamConverter {
         std::mem::take(&mut self.output)
     }
 
-    /// Ends the input and returns `{output, count, diagnostics}`.
+    /// Ends the current input (its last records are written) and starts the
+    /// next one into the same output; returns `{count, diagnostics}` of the
+    /// input that ended.
+    #[wasm_bindgen(js_name = nextInput)]
+    pub fn next_input(&mut self) -> Result<JsValue, JsValue> {
+        let (count, diagnostics) = self.end_input();
+        self.reader = crate::stream::StreamReader::new();
+        to_js(&InputOut {
+            count,
+            diagnostics: &diagnostics,
+        })
+    }
+
+    /// Ends the last input and the output; returns `{output, count,
+    /// diagnostics}` (`count` and `diagnostics` of the last input).
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let (count, diagnostics) = self.end_input();
+        let _ = self.writer.finish(&mut self.output);
+        to_js(&ConvertOut {
+            output: std::mem::take(&mut self.output),
+            count,
+            diagnostics: &diagnostics,
+        })
+    }
+}
+
+impl StreamConverter {
+    /// Writes the current input's last records; its count and diagnostics.
+    fn end_input(&mut self) -> (usize, Vec<Diagnostic>) {
         let (w, out) = (&mut self.writer, &mut self.output);
         self.reader.finish(&mut |r| {
             let _ = w.record(&r, out);
         });
-        let _ = self.writer.finish(&mut self.output);
-        let diagnostics = self.reader.take_diagnostics();
-        to_js(&ConvertOut {
-            output: std::mem::take(&mut self.output),
-            count: self.reader.records(),
-            diagnostics: &diagnostics,
-        })
+        (self.reader.records(), self.reader.take_diagnostics())
     }
+}
+
+#[derive(Serialize)]
+struct InputOut<'a> {
+    count: usize,
+    diagnostics: &'a [Diagnostic],
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -240,19 +240,23 @@ async function stream(id, files, opts, to, chunkSize) {
     if (head.length < HEAD_CHARS) head += part.slice(0, HEAD_CHARS - head.length);
     blob = new Blob([blob, part], { type: mime });
   };
-  // Several CSL-JSON arrays must become one array.
-  const jsonMerge = to === 'csl-json' && files.length > 1;
-  const jsonBodies = [];
-  for (const file of files) {
-    const conv = new citris.StreamConverter(convertOptions(opts, to));
-    // A core that can hand over the output written so far keeps wasm memory small.
-    const incremental = !jsonMerge && typeof conv.takeOutput === 'function';
-    let done = 0;
-    try {
+  // One converter for every file: one output (one CSL-JSON array), one set of
+  // citation keys, as the CLI writes several files.
+  const conv = new citris.StreamConverter(convertOptions(opts, to));
+  const takeDiagnostics = (r, file) => {
+    for (const d of r.diagnostics || []) {
+      diagnosticsTotal += 1;
+      if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(files.length > 1 ? { ...d, file: file.name } : d);
+    }
+  };
+  try {
+    for (const [i, file] of files.entries()) {
+      let done = 0;
       for (let off = 0; off < file.size; off += chunkSize) {
         const chunk = new Uint8Array(await file.slice(off, Math.min(file.size, off + chunkSize)).arrayBuffer());
         done = conv.push(chunk);
-        if (incremental) addOutput(conv.takeOutput());
+        // The output written so far leaves wasm memory at once.
+        addOutput(conv.takeOutput());
         read += chunk.length;
         const now = performance.now();
         if (now - lastPost > 50 || read === total) {
@@ -260,25 +264,18 @@ async function stream(id, files, opts, to, chunkSize) {
           postMessage({ id, progress: { read, total, records: records + done, file: file.name } });
         }
       }
-      const r = conv.finish();
+      const r = i + 1 < files.length ? conv.nextInput() : conv.finish();
       count += r.count;
       records += r.count;
-      if (jsonMerge) {
-        const body = r.output.trim().replace(/^\[/, '').replace(/\]$/, '').trim();
-        if (body) jsonBodies.push(body);
-      } else {
-        addOutput(r.output);
-      }
-      for (const d of r.diagnostics || []) {
-        diagnosticsTotal += 1;
-        if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(files.length > 1 ? { ...d, file: file.name } : d);
-      }
-    } finally {
-      if (typeof conv.free === 'function') safe(() => conv.free());
+      addOutput(conv.takeOutput());
+      if (r.output) addOutput(r.output);
+      takeDiagnostics(r, file);
+      postMessage({ id, progress: { read, total, records, file: file.name } });
     }
-    postMessage({ id, progress: { read, total, records, file: file.name } });
+    if (files.length === 0) addOutput(conv.finish().output);
+  } finally {
+    safe(() => conv.free());
   }
-  if (jsonMerge) addOutput(`[\n${jsonBodies.join(',\n')}\n]\n`);
   return { blob, size: blob.size, head, count, diagnostics, diagnosticsTotal, elapsedMs: performance.now() - t0, to };
 }
 

@@ -84,3 +84,29 @@ test('diagnostics carry a stable code and a byte offset; options are read once, 
   assert.throws(() => citris.format(SEED, { keys: 'year' }), /unknown key form 'year'/);
   assert.throws(() => citris.convert(SEED, { to: 'docx' }), /unknown format 'docx'/);
 });
+
+test('StreamConverter: several inputs make one output with one set of keys', () => {
+  const bytes = new TextEncoder().encode(SEED);
+  const run = (to) => {
+    const conv = new citris.StreamConverter({ to });
+    let out = '';
+    conv.push(bytes.subarray(0, 100));
+    conv.push(bytes.subarray(100));
+    const first = conv.nextInput();
+    out += conv.takeOutput();
+    conv.push(bytes);
+    const last = conv.finish();
+    out += last.output;
+    conv.free();
+    assert.equal(first.count, 1);
+    assert.equal(last.count, 1);
+    return out;
+  };
+  // The same record in two files: two keys, as the CLI writes them.
+  const keys = [...run('bibtex').matchAll(/^@\w+\{([^,]+),/gm)].map((m) => m[1]);
+  assert.equal(keys.length, 2);
+  assert.notEqual(keys[0], keys[1]);
+  const items = JSON.parse(run('csl-json'));
+  assert.equal(items.length, 2);
+  assert.notEqual(items[0].id, items[1].id);
+});
