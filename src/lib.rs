@@ -54,8 +54,15 @@ pub struct Parsed {
 
 /// Reads RIS from bytes in any supported encoding.
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
+    parse_bytes_with_text(bytes).0
+}
+
+/// [`parse_bytes`], and the decoded text it read: for a caller that shows the
+/// text (the page's input box), so that the bytes are decoded once.
+pub fn parse_bytes_with_text(bytes: &[u8]) -> (Parsed, std::borrow::Cow<'_, str>) {
     let decoded = decode::decode(bytes);
-    read_text(bytes, &decoded.text, decoded.diagnostics, decoded.encoding)
+    let parsed = read_text(bytes, &decoded.text, decoded.diagnostics, decoded.encoding);
+    (parsed, decoded.text)
 }
 
 /// Reads RIS from text.

@@ -154,6 +154,28 @@ pub fn parse(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
+#[derive(Serialize)]
+struct ReadOut<'a> {
+    text: &'a str,
+    count: usize,
+    diagnostics: &'a [Diagnostic],
+    encoding: &'a str,
+}
+
+/// `readFile(bytes) → {text, count, diagnostics, encoding}`: a dropped file
+/// decoded once (BOM, UTF-16, Windows-1252) and read, with the text to show
+/// and the number of records.
+#[wasm_bindgen(js_name = readFile, skip_typescript)]
+pub fn read_file(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let (p, text) = crate::parse_bytes_with_text(bytes);
+    to_js(&ReadOut {
+        text: &text,
+        count: p.references.len(),
+        diagnostics: &p.diagnostics,
+        encoding: p.encoding,
+    })
+}
+
 #[derive(serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ConvertOpts {
@@ -313,6 +335,8 @@ const TS_FUNCS: &'static str = r#"
 export function parse(input: Uint8Array | string, options?: { keys?: KeyForm }): ParseResult;
 export function convert(input: Uint8Array | string, options: ConvertOptions): ConvertResult;
 export function formats(): FormatInfo[];
+/** A dropped file, decoded once and read: its text, records and diagnostics. */
+export function readFile(bytes: Uint8Array): { text: string; count: number; diagnostics: Diagnostic[]; encoding: string };
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -132,3 +132,24 @@ fn huge_inputs_are_read_whole() {
     let unique: std::collections::HashSet<&String> = keys.iter().collect();
     assert_eq!(unique.len(), 1_000_000);
 }
+
+/// `parse_bytes_with_text` reads exactly what `parse_bytes` reads and hands
+/// back the decoded text (the page shows it without decoding the file again):
+/// for UTF-8 with a BOM, UTF-16LE and Windows-1252.
+#[test]
+fn the_text_read_is_the_text_shown() {
+    let plain = "TY  - JOUR\nTI  - Café – x\nER  - \n";
+    let mut utf8_bom = vec![0xEF, 0xBB, 0xBF];
+    utf8_bom.extend_from_slice(plain.as_bytes());
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(plain.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut cp1252 = b"TY  - JOUR\nTI  - Caf\xe9 \x96 x\nER  - \n".to_vec();
+    for bytes in [utf8_bom, utf16, std::mem::take(&mut cp1252)] {
+        let (p, text) = citris::parse_bytes_with_text(&bytes);
+        assert_eq!(text, plain);
+        let q = citris::parse_bytes(&bytes);
+        assert_eq!(p.references, q.references);
+        assert_eq!(p.diagnostics, q.diagnostics);
+        assert_eq!(p.references[0].get("title"), Some("Café – x"));
+    }
+}

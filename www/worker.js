@@ -149,33 +149,24 @@ async function decodeFiles(files) {
   const out = [];
   for (const file of files) {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    let parsed;
+    let r;
     try {
-      parsed = citris.parse(bytes);
+      // Decoded once, by the core, which also says how it read it.
+      r = citris.readFile(bytes);
     } catch (e) {
       out.push({ name: file.name, size: file.size, encoding: null, count: 0, text: null, diagnostics: [{ line: 1, column: 1, byte: null, severity: 'error', code: 'unreadable-input', message: errorMessage(e) }] });
       continue;
     }
-    let text = null;
-    if (parsed.items.length > 0) text = decode(bytes, parsed.encoding);
     out.push({
       name: file.name,
       size: file.size,
-      encoding: parsed.encoding,
-      count: parsed.items.length,
-      text,
-      diagnostics: parsed.diagnostics,
+      encoding: r.encoding,
+      count: r.count,
+      text: r.count > 0 ? r.text : null,
+      diagnostics: r.diagnostics,
     });
   }
   return out;
-}
-
-/** The core decides the encoding; TextDecoder implements the same WHATWG encodings as encoding_rs. */
-function decode(bytes, encoding) {
-  const label = (encoding || 'utf-8').toLowerCase();
-  let dec;
-  try { dec = new TextDecoder(label); } catch { dec = new TextDecoder('utf-8'); }
-  return dec.decode(bytes);
 }
 
 /** Drops an incomplete UTF-8 sequence at the end of a slice (bytes of other encodings are left alone). */
@@ -196,10 +187,10 @@ async function preview(file, opts) {
   const whole = file.size <= PREVIEW_BYTES;
   // A cut inside a UTF-8 character would look like Windows-1252 to the core.
   if (!whole) slice = trimPartialUtf8(slice);
-  const probe = citris.parse(slice);
-  const enc = (probe.encoding || 'UTF-8').toLowerCase();
-  if (enc.startsWith('utf-16') && slice.length % 2) slice = slice.subarray(0, slice.length - 1);
-  let text = decode(slice, probe.encoding);
+  let probe = citris.readFile(slice);
+  // A UTF-16 slice cut inside a code unit: read again without its last byte.
+  if (probe.encoding.toLowerCase().startsWith('utf-16') && slice.length % 2) probe = citris.readFile(slice.subarray(0, slice.length - 1));
+  let text = probe.text;
   if (!whole) {
     // Cut after the last complete record so that no half record is shown.
     const re = /^[ \t]*ER[ \t]*-[^\r\n]*$/gm;

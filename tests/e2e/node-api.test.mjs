@@ -110,3 +110,17 @@ test('StreamConverter: several inputs make one output with one set of keys', () 
   assert.equal(items.length, 2);
   assert.notEqual(items[0].id, items[1].id);
 });
+
+test('readFile decodes a file once: its text, record count and encoding', () => {
+  // Windows-1252: 0xE9 is é, 0x96 an en dash.
+  const bytes = new Uint8Array([...new TextEncoder().encode('TY  - JOUR\nTI  - Caf'), 0xe9, 0x20, 0x96, 0x20, ...new TextEncoder().encode('x\nER  - \n')]);
+  const r = citris.readFile(bytes);
+  assert.equal(r.encoding, 'windows-1252');
+  assert.equal(r.count, 1);
+  assert.equal(r.text, 'TY  - JOUR\nTI  - Café – x\nER  - \n');
+  assert.deepEqual(r.diagnostics.map((d) => d.code), ['encoding-windows-1252']);
+  // Not RIS: no records, an error that names the format, and the text still there.
+  const bib = citris.readFile(new TextEncoder().encode('@article{a, title={T}}\n'));
+  assert.equal(bib.count, 0);
+  assert.equal(bib.diagnostics[0].code, 'not-ris');
+});
