@@ -162,6 +162,19 @@ impl Format {
         }
     }
 
+    /// [`Format::from_name`], or the message for a name that is none: it
+    /// lists every format, so that the CLI and the JS API say the same.
+    pub fn parse_name(s: &str) -> Result<Format, String> {
+        Format::from_name(s).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+            format!(
+                "unknown format '{s}' (expected {} or {last})",
+                rest.join(", ")
+            )
+        })
+    }
+
     /// The canonical name.
     pub fn name(self) -> &'static str {
         match self {

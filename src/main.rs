@@ -113,9 +113,7 @@ fn parse_args() -> Result<Args, String> {
             "-V" | "--version" => a.command = "version".into(),
             "-t" | "--to" => {
                 let v = value("--to")?;
-                a.to = Some(Format::from_name(&v).ok_or_else(|| {
-                    format!("unknown format '{v}' (expected bibtex, biblatex, csl-json or ris)")
-                })?);
+                a.to = Some(Format::parse_name(&v)?);
             }
             "-o" => a.output = Some(value("-o")?),
             // `--output` names a file for convert (the documented contract) and the

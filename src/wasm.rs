@@ -189,12 +189,7 @@ struct ConvertOpts {
 
 fn convert_opts(options: JsValue) -> Result<(Format, Options), JsValue> {
     let o: ConvertOpts = self::options(options)?;
-    let f = Format::from_name(&o.to).ok_or_else(|| {
-        Error::new(&format!(
-            "unknown format '{}' (expected bibtex, biblatex, csl-json or ris)",
-            o.to
-        ))
-    })?;
+    let f = Format::parse_name(&o.to).map_err(|e| Error::new(&e))?;
     Ok((
         f,
         Options {
