@@ -222,17 +222,31 @@ fn json_line(file: &str, d: &Diagnostic) -> String {
     )
 }
 
-/// An error that is not about the input's content (a file that cannot be
-/// read), in the chosen message format.
-fn print_error(name: &str, code: &'static str, message: &str, args: &Args, err: &mut impl Write) {
+/// An error that is not one of the input's diagnostics (a file that cannot
+/// be read, a `.csl` file that is not usable), in the chosen message format,
+/// at `pos` when it has one.
+fn print_error(
+    name: &str,
+    code: &'static str,
+    pos: Option<citris::Position>,
+    message: &str,
+    args: &Args,
+    err: &mut impl Write,
+) {
+    let pos = pos.unwrap_or(citris::Position::WHOLE);
     if args.json {
         let j = |v: &str| serde_json::Value::from(v).to_string();
+        let byte = pos.byte.map_or("null".to_string(), |b| b.to_string());
         let _ = writeln!(
             err,
-            "{{\"file\":{},\"line\":0,\"column\":0,\"byte\":null,\"severity\":\"error\",\"code\":\"{code}\",\"message\":{}}}",
+            "{{\"file\":{},\"line\":{},\"column\":{},\"byte\":{byte},\"severity\":\"error\",\"code\":\"{code}\",\"message\":{}}}",
             j(name),
+            pos.line,
+            pos.column,
             j(message)
         );
+    } else if pos.line > 0 {
+        let _ = writeln!(err, "{name}:{}:{}: error: {message}", pos.line, pos.column);
     } else {
         let _ = writeln!(err, "{name}: error: {message}");
     }
@@ -404,14 +418,25 @@ fn load_style(args: &Args) -> Result<citris::cite::Style, ExitCode> {
         });
     }
     let xml = std::fs::read_to_string(&spec).map_err(|e| {
-        eprintln!("{spec}: error: cannot read the style: {e}");
+        let msg = format!("cannot read the style: {e}");
+        print_error(
+            &spec,
+            "unreadable-input",
+            None,
+            &msg,
+            args,
+            &mut io::stderr(),
+        );
         ExitCode::from(1)
     })?;
     Style::from_xml(&xml).map_err(|e| {
-        match e.position() {
-            Some(p) => eprintln!("{spec}:{}:{}: error: {}", p.line, p.column, e.message()),
-            None => eprintln!("{spec}: error: {e}"),
-        }
+        let msg = if e.position().is_some() {
+            e.message().to_string()
+        } else {
+            e.to_string()
+        };
+        let code = e.kind().code();
+        print_error(&spec, code, e.position(), &msg, args, &mut io::stderr());
         ExitCode::from(1)
     })
 }
@@ -448,7 +473,7 @@ fn run(args: &Args, job: Job) -> ExitCode {
             let mut b = Vec::new();
             if let Err(e) = io::stdin().lock().read_to_end(&mut b) {
                 let msg = format!("cannot read standard input: {e}");
-                print_error("<stdin>", "unreadable-input", &msg, args, &mut err);
+                print_error("<stdin>", "unreadable-input", None, &msg, args, &mut err);
                 failed = true;
                 continue;
             }
@@ -458,7 +483,7 @@ fn run(args: &Args, job: Job) -> ExitCode {
                 Ok(b) => (file.clone(), b),
                 Err(e) => {
                     let msg = format!("cannot read: {e}");
-                    print_error(file, "unreadable-input", &msg, args, &mut err);
+                    print_error(file, "unreadable-input", None, &msg, args, &mut err);
                     failed = true;
                     continue;
                 }

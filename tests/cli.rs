@@ -923,4 +923,26 @@ fn message_format_json_gives_codes_and_positions() {
         Some(b"TY  - JOUR\nER  - \n"),
     );
     assert_eq!(code(&o), 2);
+    // A .csl file that is not XML: its error is a JSON line too, with its code and place.
+    let dir = std::env::temp_dir().join(format!("citris-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csl");
+    std::fs::write(&bad, "<style\n  <info>").unwrap();
+    let o = run(
+        &[
+            "format",
+            "--message-format",
+            "json",
+            "--style",
+            s(&bad),
+            "-",
+        ],
+        Some(b"TY  - JOUR\nER  - \n"),
+    );
+    assert_eq!(code(&o), 1);
+    let err: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap();
+    assert_eq!(err["code"], "bad-style");
+    assert_eq!(err["severity"], "error");
+    assert!(err["line"].as_u64().is_some_and(|l| l >= 1), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
