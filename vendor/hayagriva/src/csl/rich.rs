@@ -273,8 +273,9 @@ mod tests {
             "It is ([Quote(true)[ItalicMyItalic]Quote(true)]) now"
         );
         assert_eq!(show("a <span class=\"nocase\">B</span> c"), "a [NoCaseBNoCase] c");
-        assert_eq!(show("My “Amazing” Title"), "My [Quote(true)AmazingQuote(true)] Title");
-        assert_eq!(show("of ‘No jab’ policy"), "of [Quote(false)No jabQuote(false)] policy");
+        // Curly quotes are their own kind, printed as written (citris patch 85).
+        assert_eq!(show("My “Amazing” Title"), "My [Curly(true)AmazingCurly(true)] Title");
+        assert_eq!(show("of ‘No jab’ policy"), "of [Curly(false)No jabCurly(false)] policy");
         assert_eq!(
             show("\"a 'b' c\" 'd'"),
             "[Quote(true)a [Quote(false)bQuote(false)] cQuote(true)] [Quote(false)dQuote(false)]"
