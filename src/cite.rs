@@ -342,6 +342,18 @@ fn parse_style(xml: &str) -> Result<(hayagriva::citationberg::Style, Cow<'_, str
     Ok((style, patched))
 }
 
+/// The text of a user's or the page's `.csl` file, parsed: malformed XML is
+/// an error with its place, a file that is no CSL style one that says so.
+fn read_style_file(xml: &str) -> Result<(hayagriva::citationberg::Style, Cow<'_, str>), CiteError> {
+    check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
+    parse_style(xml).map_err(|e| {
+        CiteError::new(
+            CiteErrorKind::BadStyle,
+            format!("not a valid CSL style: {e}"),
+        )
+    })
+}
+
 impl Parsed {
     fn of(inner: IndependentStyle, patched: &str) -> Parsed {
         Parsed {
@@ -369,13 +381,7 @@ pub struct AddedStyle {
 /// finds it by its id (replacing one of the same id). A dependent style may
 /// be added before its parent.
 pub fn add_style(xml: &str) -> Result<AddedStyle, CiteError> {
-    check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
-    let (style, patched) = parse_style(xml).map_err(|e| {
-        CiteError::new(
-            CiteErrorKind::BadStyle,
-            format!("not a valid CSL style: {e}"),
-        )
-    })?;
+    let (style, patched) = read_style_file(xml)?;
     match style {
         hayagriva::citationberg::Style::Independent(inner) => {
             let id = style_id_of(&inner.info.id);
@@ -564,13 +570,7 @@ impl Style {
     /// error names the parent when it cannot be found. Malformed XML gives an
     /// error with line and column.
     pub fn from_xml(xml: &str) -> Result<Style, CiteError> {
-        check_well_formed(xml, CiteErrorKind::BadStyle, "style")?;
-        let (style, patched) = parse_style(xml).map_err(|e| {
-            CiteError::new(
-                CiteErrorKind::BadStyle,
-                format!("not a valid CSL style: {e}"),
-            )
-        })?;
+        let (style, patched) = read_style_file(xml)?;
         match style {
             hayagriva::citationberg::Style::Independent(inner) => {
                 let id = style_id_of(&inner.info.id);

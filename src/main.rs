@@ -195,7 +195,8 @@ fn print_diag(name: &str, d: &Diagnostic, args: &Args, err: &mut impl Write) {
         return;
     }
     if args.json {
-        let _ = writeln!(err, "{}", json_line(name, d));
+        let line = json_line(name, d.pos, d.severity, d.code(), &d.message);
+        let _ = writeln!(err, "{line}");
     } else {
         let _ = writeln!(
             err,
@@ -205,20 +206,24 @@ fn print_diag(name: &str, d: &Diagnostic, args: &Args, err: &mut impl Write) {
     }
 }
 
-/// A diagnostic as one line of JSON (`--message-format json`), as cargo
-/// prints its messages, in the order `file`, `line`, `column`, `byte`,
-/// `severity`, `code`, `message`.
-fn json_line(file: &str, d: &Diagnostic) -> String {
-    let j = |v: serde_json::Value| v.to_string();
+/// One line of JSON (`--message-format json`), as cargo prints its messages,
+/// in the order `file`, `line`, `column`, `byte`, `severity`, `code`,
+/// `message`: for the input's diagnostics and for errors about files alike.
+fn json_line(
+    file: &str,
+    pos: citris::Position,
+    severity: Severity,
+    code: &str,
+    message: &str,
+) -> String {
+    let j = |v: &str| serde_json::Value::from(v).to_string();
     format!(
-        "{{\"file\":{},\"line\":{},\"column\":{},\"byte\":{},\"severity\":\"{}\",\"code\":\"{}\",\"message\":{}}}",
-        j(file.into()),
-        d.pos.line,
-        d.pos.column,
-        d.pos.byte.map_or("null".to_string(), |b| b.to_string()),
-        d.severity,
-        d.code(),
-        j(d.message.as_str().into()),
+        "{{\"file\":{},\"line\":{},\"column\":{},\"byte\":{},\"severity\":\"{severity}\",\"code\":\"{code}\",\"message\":{}}}",
+        j(file),
+        pos.line,
+        pos.column,
+        pos.byte.map_or("null".to_string(), |b| b.to_string()),
+        j(message),
     )
 }
 
@@ -235,15 +240,10 @@ fn print_error(
 ) {
     let pos = pos.unwrap_or(citris::Position::WHOLE);
     if args.json {
-        let j = |v: &str| serde_json::Value::from(v).to_string();
-        let byte = pos.byte.map_or("null".to_string(), |b| b.to_string());
         let _ = writeln!(
             err,
-            "{{\"file\":{},\"line\":{},\"column\":{},\"byte\":{byte},\"severity\":\"error\",\"code\":\"{code}\",\"message\":{}}}",
-            j(name),
-            pos.line,
-            pos.column,
-            j(message)
+            "{}",
+            json_line(name, pos, Severity::Error, code, message)
         );
     } else if pos.line > 0 {
         let _ = writeln!(err, "{name}:{}:{}: error: {message}", pos.line, pos.column);

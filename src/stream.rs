@@ -35,6 +35,8 @@ pub struct StreamReader {
     /// Whether the head was checked for another format, and what was found.
     checked: bool,
     foreign: Option<Diagnostic>,
+    /// Replaced bytes were reported (once per input).
+    warned_replaced: bool,
 }
 
 impl std::fmt::Debug for StreamReader {
@@ -222,11 +224,7 @@ impl StreamReader {
     }
 
     fn replaced_warning(&mut self) {
-        if !self
-            .diagnostics
-            .iter()
-            .any(|d| d.kind == DiagKind::BytesReplaced)
-        {
+        if !std::mem::replace(&mut self.warned_replaced, true) {
             self.diagnostics
                 .push(decode::replaced_warning(self.encoding));
         }

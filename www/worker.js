@@ -258,8 +258,8 @@ async function stream(id, files, opts, to, chunkSize) {
       const r = i + 1 < files.length ? conv.nextInput() : conv.finish();
       count += r.count;
       records += r.count;
-      addOutput(conv.takeOutput());
-      if (r.output) addOutput(r.output);
+      // finish() returns the rest of the output; after nextInput() it is still in the converter.
+      addOutput(r.output ?? conv.takeOutput());
       takeDiagnostics(r, file);
       postMessage({ id, progress: { read, total, records, file: file.name } });
     }
