@@ -1,5 +1,46 @@
-//! Naming what a file is when it is not RIS, so the message helps: "this looks like
-//! a BibTeX file" beats "no records found".
+//! Is this RIS, and if not, what is it? Naming the format of a file that is
+//! not RIS makes the message help: "this looks like a BibTeX file" beats "no
+//! records found". Only the head of the input (the first
+//! [`SNIFF_BYTES`](crate::decode::SNIFF_BYTES)) is looked at, so that a stream
+//! decides as the whole input does, before it has read more.
+
+use crate::decode::{head_bytes, head_str};
+use crate::diag::{DiagKind, Diagnostic, Position};
+
+/// An input in another tagged format (PubMed NBIB shares `TI  - `, `AU  - `
+/// with RIS) and without a single `TY` in its head is not read as RIS: its
+/// lines would become bogus records. `bytes` and `text` are the input's raw
+/// bytes and its decoded text (or their heads).
+pub fn foreign(bytes: &[u8], text: &str) -> Option<Diagnostic> {
+    let head = head_str(text);
+    not_ris(head_bytes(bytes), head)?;
+    let has_ty = head.contains("TY  -") || head.contains("TY -") || head.contains("ty  -");
+    (!has_ty).then(|| no_records(bytes, text, head.trim().is_empty()))
+}
+
+/// The error for an input without records, naming its format when it is
+/// recognisable; `empty` when the input holds nothing but white space.
+pub fn no_records(bytes: &[u8], text: &str, empty: bool) -> Diagnostic {
+    let (kind, msg) = if empty {
+        (
+            DiagKind::EmptyInput,
+            "the input is empty: paste or drop a RIS file (lines like 'TY  - JOUR' … 'ER  - ')"
+                .to_string(),
+        )
+    } else if let Some(what) = not_ris(head_bytes(bytes), head_str(text)) {
+        (
+            DiagKind::NotRis,
+            format!("no RIS record found: this looks like {what}"),
+        )
+    } else {
+        (
+            DiagKind::NoRecords,
+            "no RIS record found: RIS records start with a 'TY  - ' line and end with 'ER  - '"
+                .to_string(),
+        )
+    };
+    Diagnostic::new(Position::WHOLE, kind, msg)
+}
 
 /// A description of the input's format when it is recognisably not RIS.
 pub fn not_ris(bytes: &[u8], text: &str) -> Option<&'static str> {
@@ -20,7 +61,7 @@ pub fn not_ris(bytes: &[u8], text: &str) -> Option<&'static str> {
         }
     }
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    let head = crate::decode::head_str(t);
+    let head = head_str(t);
     if t.starts_with('@') && head.contains('{') {
         return Some("a BibTeX file (entries start with @type{); citris reads RIS, convert from BibTeX elsewhere");
     }

@@ -2,8 +2,10 @@
 //!
 //! Data flows one way: bytes → [`decode`] → [`ris::lex`] (tagged lines with spans)
 //! → [`ris::read`] (one tag table) → [`Reference`] → writers ([`bibtex`],
-//! [`csl_json`], [`ris::write`]). The CLI and the browser are thin shells over
-//! [`parse_bytes`] and [`write`].
+//! [`csl_json`], [`ris::write`]). [`ris::Reader`] drives the reading stages
+//! from bytes pushed in pieces; [`detect`] says what an input is when it is
+//! not RIS. The CLI and the browser are thin shells over [`parse_bytes`] (or
+//! [`ris::Reader`]) and [`write`].
 //!
 //! ```
 //! let text = "TY - JOUR TI - A title AU - Doe, Jane PY - 2021 ER -";
@@ -28,7 +30,6 @@ pub mod model;
 pub mod name;
 mod par;
 pub mod ris;
-pub mod stream;
 #[cfg(feature = "style-pack")]
 pub mod stylepack;
 pub mod styles;
@@ -54,79 +55,18 @@ pub struct Parsed {
 
 /// Reads RIS from bytes in any supported encoding.
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
-    parse_bytes_with_text(bytes).0
+    ris::Reader::read(bytes).0
 }
 
 /// [`parse_bytes`], and the decoded text it read: for a caller that shows the
 /// text (the page's input box), so that the bytes are decoded once.
 pub fn parse_bytes_with_text(bytes: &[u8]) -> (Parsed, std::borrow::Cow<'_, str>) {
-    let decoded = decode::decode(bytes);
-    let parsed = read_text(bytes, &decoded.text, decoded.diagnostics, decoded.encoding);
-    (parsed, decoded.text)
+    ris::Reader::read(bytes)
 }
 
 /// Reads RIS from text.
 pub fn parse_str(text: &str) -> Parsed {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    read_text(text.as_bytes(), text, Vec::new(), "UTF-8")
-}
-
-/// The decoded `text` (of `bytes`) read as RIS, after what decoding said: not
-/// read when it is another format, an error when it holds no record.
-fn read_text(
-    bytes: &[u8],
-    text: &str,
-    mut diagnostics: Vec<Diagnostic>,
-    encoding: &'static str,
-) -> Parsed {
-    let references = if let Some(d) = foreign(bytes, text) {
-        diagnostics.push(d);
-        Vec::new()
-    } else {
-        let references = ris::parse_text(text, &mut diagnostics);
-        if references.is_empty() {
-            diagnostics.push(no_records(bytes, text));
-        }
-        references
-    };
-    Parsed {
-        references,
-        diagnostics,
-        encoding,
-    }
-}
-
-/// An input in another tagged format (PubMed NBIB shares `TI  - `, `AU  - ` with RIS)
-/// and without a single `TY` is not read as RIS: its lines would become bogus records.
-/// Only the first 4 KiB are looked at, so that the streaming reader decides the same.
-pub fn foreign(bytes: &[u8], text: &str) -> Option<Diagnostic> {
-    let head = decode::head_str(text);
-    detect::not_ris(decode::head_bytes(bytes), head)?;
-    let has_ty = head.contains("TY  -") || head.contains("TY -") || head.contains("ty  -");
-    (!has_ty).then(|| no_records(bytes, text))
-}
-
-/// The error for an input without records, naming its format when it is recognisable.
-pub fn no_records(bytes: &[u8], text: &str) -> Diagnostic {
-    let (kind, msg) = if text.trim().is_empty() {
-        (
-            DiagKind::EmptyInput,
-            "the input is empty: paste or drop a RIS file (lines like 'TY  - JOUR' … 'ER  - ')"
-                .to_string(),
-        )
-    } else if let Some(what) = detect::not_ris(bytes, text) {
-        (
-            DiagKind::NotRis,
-            format!("no RIS record found: this looks like {what}"),
-        )
-    } else {
-        (
-            DiagKind::NoRecords,
-            "no RIS record found: RIS records start with a 'TY  - ' line and end with 'ER  - '"
-                .to_string(),
-        )
-    };
-    Diagnostic::new(Position::WHOLE, kind, msg)
+    ris::Reader::read_str(text)
 }
 
 /// An output format.

@@ -252,8 +252,39 @@ fn print_error(
     }
 }
 
-/// References converted per write to the output (see [`Sink`]).
-const WRITE_SLICE: usize = 4096;
+/// Bytes read from an input at a time: enough records that mapping and
+/// writing them use every core, little beside the size of the input.
+const READ_BYTES: usize = 8 << 20;
+
+/// Where the references read go: converted and sent out as they come
+/// (unless the output is held), or kept for `format`; `check` only counts
+/// them.
+struct Output {
+    writer: Option<Writer>,
+    keep: bool,
+    refs: Vec<citris::Reference>,
+    text: String,
+    hold: bool,
+    sink: Sink,
+}
+
+impl Output {
+    /// Takes the references of `batch`, leaving it empty.
+    fn take(&mut self, batch: &mut Vec<citris::Reference>) -> Result<(), String> {
+        if let Some(w) = self.writer.as_mut() {
+            w.records(batch, &mut self.text);
+            batch.clear();
+            if !self.hold {
+                self.sink.send(&mut self.text)?;
+            }
+        } else if self.keep {
+            self.refs.append(batch);
+        } else {
+            batch.clear();
+        }
+        Ok(())
+    }
+}
 
 /// Where converted text goes: standard output, or the `--output` file, created
 /// when the first text arrives (so a run that reads nothing leaves no file).
@@ -449,13 +480,6 @@ fn run(args: &Args, job: Job) -> ExitCode {
     };
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    let mut out = String::new();
-    let mut writer = match &job {
-        Job::Convert(f) => Some(Writer::new(*f, args.opts)),
-        _ => None,
-    };
-    let mut refs = Vec::new();
-    let mut sink = Sink::new(args.output.clone());
     // `-o` naming one of the inputs (`convert --to ris a.ris b.ris -o b.ris`):
     // the output is held until every input has been read, or creating it would
     // empty an input not read yet.
@@ -466,21 +490,25 @@ fn run(args: &Args, job: Job) -> ExitCode {
                 .is_ok_and(|o| std::fs::canonicalize(f).is_ok_and(|f| f == *o))
         })
     });
+    let mut output = Output {
+        writer: match &job {
+            Job::Convert(f) => Some(Writer::new(*f, args.opts)),
+            _ => None,
+        },
+        keep: !matches!(job, Job::Check),
+        refs: Vec::new(),
+        text: String::new(),
+        hold,
+        sink: Sink::new(args.output.clone()),
+    };
     let mut total = 0usize;
     let mut failed = false;
     for file in &files {
-        let (name, bytes) = if file == "-" {
-            let mut b = Vec::new();
-            if let Err(e) = io::stdin().lock().read_to_end(&mut b) {
-                let msg = format!("cannot read standard input: {e}");
-                print_error("<stdin>", "unreadable-input", None, &msg, args, &mut err);
-                failed = true;
-                continue;
-            }
-            ("<stdin>".to_string(), b)
+        let (name, mut input): (String, Box<dyn Read>) = if file == "-" {
+            ("<stdin>".to_string(), Box::new(io::stdin().lock()))
         } else {
-            match std::fs::read(file) {
-                Ok(b) => (file.clone(), b),
+            match std::fs::File::open(file) {
+                Ok(f) => (file.clone(), Box::new(f)),
                 Err(e) => {
                     let msg = format!("cannot read: {e}");
                     print_error(file, "unreadable-input", None, &msg, args, &mut err);
@@ -489,33 +517,53 @@ fn run(args: &Args, job: Job) -> ExitCode {
                 }
             }
         };
-        let parsed = citris::parse_bytes(&bytes);
-        // The references own their text: the input can go before the output is made.
-        drop(bytes);
-        for d in &parsed.diagnostics {
+        // Read, mapped and written in slices: memory stays flat in the size of
+        // the input (the references own their text, so each slice of input
+        // can go once read).
+        let mut reader = citris::ris::Reader::new();
+        let mut batch = Vec::new();
+        let mut buf = vec![0u8; READ_BYTES];
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let what = if file == "-" {
+                        "standard input"
+                    } else {
+                        "the file"
+                    };
+                    let msg = format!("cannot read {what}: {e}");
+                    print_error(&name, "unreadable-input", None, &msg, args, &mut err);
+                    failed = true;
+                    break;
+                }
+            };
+            reader.push(&buf[..n], &mut batch);
+            if let Err(e) = output.take(&mut batch) {
+                let _ = writeln!(err, "citris: error: cannot write {e}");
+                return ExitCode::from(1);
+            }
+        }
+        reader.finish(&mut batch);
+        if let Err(e) = output.take(&mut batch) {
+            let _ = writeln!(err, "citris: error: cannot write {e}");
+            return ExitCode::from(1);
+        }
+        for d in &reader.take_diagnostics() {
             print_diag(&name, d, args, &mut err);
         }
-        total += parsed.references.len();
-        match (&job, writer.as_mut()) {
-            (_, Some(w)) => {
-                // Written and sent out in slices, so that the whole output is never
-                // held in memory beside the references.
-                for slice in parsed.references.chunks(WRITE_SLICE) {
-                    w.records(slice, &mut out);
-                    if hold {
-                        continue;
-                    }
-                    if let Err(e) = sink.send(&mut out) {
-                        let _ = writeln!(err, "citris: error: cannot write {e}");
-                        return ExitCode::from(1);
-                    }
-                }
-            }
-            (Job::Check, None) => {}
-            _ => refs.extend(parsed.references),
-        }
+        total += reader.records();
     }
-    if let Some(w) = writer.as_mut() {
+    let Output {
+        writer,
+        refs,
+        text: mut out,
+        mut sink,
+        ..
+    } = output;
+    if let Some(mut w) = writer {
         let _ = w.finish(&mut out);
     }
     match &job {

@@ -248,9 +248,11 @@ pub fn formats() -> Result<JsValue, JsValue> {
 /// `{output, count, diagnostics}`, `count` and `diagnostics` of that input.
 #[wasm_bindgen]
 pub struct StreamConverter {
-    reader: crate::stream::StreamReader,
+    reader: crate::ris::Reader,
     writer: Writer,
     output: String,
+    /// References of the current piece, written and cleared after each.
+    batch: Vec<crate::Reference>,
 }
 
 #[wasm_bindgen]
@@ -260,18 +262,17 @@ impl StreamConverter {
     pub fn new(options: JsValue) -> Result<StreamConverter, JsValue> {
         let (format, opts) = convert_opts(options)?;
         Ok(StreamConverter {
-            reader: crate::stream::StreamReader::new(),
+            reader: crate::ris::Reader::new(),
             writer: Writer::new(format, opts),
             output: String::new(),
+            batch: Vec::new(),
         })
     }
 
     /// Feeds a chunk of bytes; returns the records completed so far.
     pub fn push(&mut self, chunk: &[u8]) -> usize {
-        let (w, out) = (&mut self.writer, &mut self.output);
-        self.reader.push(chunk, &mut |r| {
-            let _ = w.record(&r, out);
-        });
+        self.reader.push(chunk, &mut self.batch);
+        self.write_batch();
         self.reader.records()
     }
 
@@ -288,7 +289,7 @@ impl StreamConverter {
     #[wasm_bindgen(js_name = nextInput)]
     pub fn next_input(&mut self) -> Result<JsValue, JsValue> {
         let (count, diagnostics) = self.end_input();
-        self.reader = crate::stream::StreamReader::new();
+        self.reader = crate::ris::Reader::new();
         to_js(&InputOut {
             count,
             diagnostics: &diagnostics,
@@ -311,11 +312,14 @@ impl StreamConverter {
 impl StreamConverter {
     /// Writes the current input's last records; its count and diagnostics.
     fn end_input(&mut self) -> (usize, Vec<Diagnostic>) {
-        let (w, out) = (&mut self.writer, &mut self.output);
-        self.reader.finish(&mut |r| {
-            let _ = w.record(&r, out);
-        });
+        self.reader.finish(&mut self.batch);
+        self.write_batch();
         (self.reader.records(), self.reader.take_diagnostics())
+    }
+
+    fn write_batch(&mut self) {
+        self.writer.records(&self.batch, &mut self.output);
+        self.batch.clear();
     }
 }
 

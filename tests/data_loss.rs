@@ -79,7 +79,7 @@ fn account(path: &Path, c: &mut Count) {
     let mut diags = decoded.diagnostics.clone();
     // A file in another format (Web of Science, NBIB, …) is refused as a whole,
     // with an error naming it: every line of it is reported.
-    if let Some(d) = citris::foreign(&bytes, text) {
+    if let Some(d) = citris::detect::foreign(&bytes, text) {
         c.lines += lexer_lines(text)
             .iter()
             .filter(|l| !l.trim().is_empty())

@@ -37,12 +37,12 @@ fn stream_equals_whole() {
     for (name, bytes) in inputs() {
         let whole = citris::parse_bytes(&bytes).references;
         for size in (1..=61).chain([4096, 4097]) {
-            let mut s = citris::stream::StreamReader::new();
+            let mut s = citris::ris::Reader::new();
             let mut got = Vec::new();
             for chunk in bytes.chunks(size) {
-                s.push(chunk, &mut |r| got.push(r));
+                s.push(chunk, &mut got);
             }
-            s.finish(&mut |r| got.push(r));
+            s.finish(&mut got);
             assert_eq!(got, whole, "{name}, chunks of {size}");
         }
     }

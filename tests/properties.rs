@@ -6,7 +6,7 @@
 
 use citris::model::Reference;
 use citris::ris::table::{KNOWN_TAGS, TABLE, TYPES};
-use citris::stream::StreamReader;
+use citris::ris::Reader;
 use citris::{Format, Options};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -255,18 +255,18 @@ fn without_lines(mut refs: Vec<Reference>) -> Vec<Reference> {
 }
 
 fn stream(bytes: &[u8], sizes: &[usize]) -> Vec<Reference> {
-    let mut s = StreamReader::new();
+    let mut s = Reader::new();
     let mut out = Vec::new();
     let mut pos = 0;
     let mut i = 0;
     while pos < bytes.len() {
         let n = sizes[i % sizes.len()].max(1);
         let end = (pos + n).min(bytes.len());
-        s.push(&bytes[pos..end], &mut |r| out.push(r));
+        s.push(&bytes[pos..end], &mut out);
         pos = end;
         i += 1;
     }
-    s.finish(&mut |r| out.push(r));
+    s.finish(&mut out);
     out
 }
 

@@ -60,53 +60,103 @@ impl RawRecord<'_> {
     }
 }
 
-/// Splits RIS text into records. Positions count from line 1 and byte 0.
+/// Splits a whole RIS text into records. Positions count from line 1 and byte 0.
 pub fn lex<'a>(text: &'a str, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord<'a>> {
-    let mut lx = Lexer::new(1, 0);
-    lx.run(text, diags);
-    lx.finish(diags)
+    Lexer::new().lex(text, true, diags).records
 }
 
-/// The lexer's state, resumable so that a stream can be fed in batches that end
-/// at record boundaries (see [`crate::stream`]).
+/// What the lexer carries from one piece of an input to the next: a piece
+/// always ends between records with nothing pending, so this is all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lexer {
+    /// Number of the next line.
+    line: u32,
+    /// Byte offset of the next byte in the whole decoded input.
+    base: usize,
+    /// A record was seen before (text outside records is then not a header).
+    seen_record: bool,
+    /// The lowercase-tag warning was given already (once per input).
+    warned_lowercase: bool,
+}
+
+/// The records one piece of text completed, and how much of it they used.
+#[derive(Debug, Default)]
+pub struct Lexed<'a> {
+    /// The records, in input order.
+    pub records: Vec<RawRecord<'a>>,
+    /// Bytes of the piece used: up to just after the last `ER` line (the rest
+    /// starts a record that may go on in the next piece), or all of it at
+    /// the end of the input.
+    pub consumed: usize,
+}
+
+impl Default for Lexer {
+    fn default() -> Self {
+        Lexer::new()
+    }
+}
+
+impl Lexer {
+    /// A lexer at the start of an input.
+    pub fn new() -> Self {
+        Lexer {
+            line: 1,
+            base: 0,
+            seen_record: false,
+            warned_lowercase: false,
+        }
+    }
+
+    /// Lexes `text`, which goes on where the last call's `consumed` ended.
+    /// Unless `last`, only what ends at a point between records with nothing
+    /// pending is used (its records returned, its diagnostics kept in
+    /// `diags`); the caller passes the rest again with the text after it, so
+    /// that any cut gives what one pass gives. With `last`, open records are
+    /// closed and everything is used.
+    pub fn lex<'a>(&mut self, text: &'a str, last: bool, diags: &mut Vec<Diagnostic>) -> Lexed<'a> {
+        let before = diags.len();
+        let mut pass = Pass::new(*self);
+        let clean = pass.run(text, diags);
+        if last {
+            pass.finish(diags);
+            *self = pass.state;
+            return Lexed {
+                records: pass.records,
+                consumed: text.len(),
+            };
+        }
+        let Some(cp) = clean else {
+            diags.truncate(before);
+            return Lexed::default();
+        };
+        let mut records = pass.records;
+        records.truncate(cp.records);
+        diags.truncate(cp.diagnostics);
+        let consumed = cp.state.base - self.base;
+        *self = cp.state;
+        Lexed { records, consumed }
+    }
+}
+
+/// One run of the lexer over a piece of text.
 #[derive(Debug)]
-pub struct Lexer<'a> {
+struct Pass<'a> {
+    state: Lexer,
     records: Vec<RawRecord<'a>>,
     current: Option<RawRecord<'a>>,
     collapsed: bool,
-    line: u32,
-    base: usize,
     junk: Option<(u32, usize, u32)>, // first line, its byte offset, count
-    seen_record: bool,
-    warned_lowercase: bool,
-    clean: Option<CleanPoint>,
 }
 
-/// Where the lexer last stood between records with nothing pending (after an `ER`),
-/// so that a stream can cut its input there and resume with the same state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CleanPoint {
-    /// Byte offset (absolute) just after the line end.
-    pub offset: usize,
-    /// State to resume with.
-    pub resume: Resume,
+/// The last point of a pass between records with nothing pending.
+#[derive(Debug, Clone, Copy)]
+struct CleanPoint {
+    /// The state there (its `base` is the offset just after the line end).
+    state: Lexer,
     /// Records completed up to this point.
-    pub records: usize,
+    records: usize,
     /// Diagnostics pushed up to this point (length of the caller's vector).
-    pub diagnostics: usize,
-}
-
-/// The state a lexer carries from one batch of a stream to the next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Resume {
-    /// Number of the next line.
-    pub line: u32,
-    /// Byte offset of the next byte.
-    pub base: usize,
-    /// A record was seen before.
-    pub seen_record: bool,
-    /// The lowercase-tag warning was given already.
-    pub warned_lowercase: bool,
+    diagnostics: usize,
 }
 
 /// Where a tag was found in a line.
@@ -119,52 +169,23 @@ struct TagHit {
     value_start: usize,
 }
 
-impl<'a> Lexer<'a> {
-    /// A lexer whose first line is `line` and whose text starts at byte `base`.
-    pub fn new(line: u32, base: usize) -> Self {
-        Lexer {
+impl<'a> Pass<'a> {
+    fn new(state: Lexer) -> Self {
+        Pass {
+            state,
             records: Vec::new(),
             current: None,
             collapsed: false,
-            line,
-            base,
             junk: None,
-            seen_record: false,
-            warned_lowercase: false,
-            clean: None,
         }
     }
 
-    /// A lexer that continues a stream at a [`CleanPoint`].
-    pub fn resume(r: Resume) -> Self {
-        let mut lx = Lexer::new(r.line, r.base);
-        lx.seen_record = r.seen_record;
-        lx.warned_lowercase = r.warned_lowercase;
-        lx
-    }
-
-    /// The last point between records with nothing pending, if any.
-    pub fn clean_point(&self) -> Option<CleanPoint> {
-        self.clean
-    }
-
-    /// Returns the records read, without closing an open one (for streams: records
-    /// past the clean point are read again with the next batch).
-    pub fn into_records(self) -> Vec<RawRecord<'a>> {
-        self.records
-    }
-
-    /// Takes the records completed so far (the open one stays), so that a caller
-    /// lexing one text in pieces can map and free them as it goes. Not for a
-    /// stream that cuts at [`Lexer::clean_point`], whose record count it resets.
-    pub fn take_records(&mut self) -> Vec<RawRecord<'a>> {
-        self.clean = None;
-        std::mem::take(&mut self.records)
-    }
-
-    /// Reads all lines of `text` (LF, CRLF and CR line ends, mixed).
-    pub fn run(&mut self, text: &'a str, diags: &mut Vec<Diagnostic>) {
+    /// Reads all lines of `text` (LF, CRLF and CR line ends, mixed); returns
+    /// the last clean point.
+    fn run(&mut self, text: &'a str, diags: &mut Vec<Diagnostic>) -> Option<CleanPoint> {
         let bytes = text.as_bytes();
+        let base = self.state.base;
+        let mut clean = None;
         let mut start = 0;
         while start < bytes.len() {
             let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
@@ -178,31 +199,29 @@ impl<'a> Lexer<'a> {
                 }
                 None => (bytes.len(), bytes.len()),
             };
-            self.line_in(&text[start..end], self.base + start, diags);
-            self.line += 1;
+            self.line_in(&text[start..end], base + start, diags);
+            self.state.line += 1;
             start = next;
-            // Only after a complete line: the last line of a chunk may go on in the next,
+            // Only after a complete line: the last line of a piece may go on in the next,
             // and a CR at the very end may be the first half of a CRLF.
             let complete = next > end && !(next == bytes.len() && bytes[end] == b'\r');
             if complete && self.current.is_none() && self.junk.is_none() && !self.collapsed {
-                self.clean = Some(CleanPoint {
-                    offset: self.base + start,
-                    resume: Resume {
-                        line: self.line,
-                        base: self.base + start,
-                        seen_record: self.seen_record,
-                        warned_lowercase: self.warned_lowercase,
+                clean = Some(CleanPoint {
+                    state: Lexer {
+                        base: base + start,
+                        ..self.state
                     },
                     records: self.records.len(),
                     diagnostics: diags.len(),
                 });
             }
         }
-        self.base += bytes.len();
+        self.state.base = base + bytes.len();
+        clean
     }
 
-    /// Closes what is open and returns the records read.
-    pub fn finish(mut self, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord<'a>> {
+    /// Closes what is open at the end of the input.
+    fn finish(&mut self, diags: &mut Vec<Diagnostic>) {
         self.flush_junk(diags);
         if let Some(rec) = self.current.take() {
             diags.push(Diagnostic::new(
@@ -212,7 +231,6 @@ impl<'a> Lexer<'a> {
             ));
             self.records.push(rec);
         }
-        self.records
     }
 
     fn line_in(&mut self, line: &'a str, offset: usize, diags: &mut Vec<Diagnostic>) {
@@ -222,12 +240,12 @@ impl<'a> Lexer<'a> {
         }
         match find_tag_at_start(trimmed_end) {
             Some(hit) => {
-                if hit.lowercase && !self.warned_lowercase {
-                    self.warned_lowercase = true;
+                if hit.lowercase && !self.state.warned_lowercase {
+                    self.state.warned_lowercase = true;
                     diags.push(Diagnostic::new(
                         Position::at(
                             offset + hit.start,
-                            self.line,
+                            self.state.line,
                             col_of(trimmed_end, hit.start),
                         ),
                         DiagKind::LowercaseTag,
@@ -353,7 +371,7 @@ impl<'a> Lexer<'a> {
                             format!(
                                 "TY '{}' is followed by another TY on line {} with no fields between; it was ignored",
                                 shorten(rec.ty().unwrap_or(""), 60),
-                                self.line
+                                self.state.line
                             ),
                         ));
                     } else {
@@ -362,22 +380,22 @@ impl<'a> Lexer<'a> {
                             DiagKind::MissingEr,
                             format!(
                                 "record has no ER line; it was closed before the TY on line {} and kept",
-                                self.line
+                                self.state.line
                             ),
                         ));
                         self.records.push(rec);
                     }
                 }
-                self.seen_record = true;
+                self.state.seen_record = true;
                 self.current = Some(RawRecord {
                     fields: vec![RawField {
                         tag,
                         value: Cow::Borrowed(value),
-                        line: self.line,
+                        line: self.state.line,
                         column,
                         span,
                     }],
-                    line: self.line,
+                    line: self.state.line,
                     start: at,
                     closed: false,
                 });
@@ -389,7 +407,7 @@ impl<'a> Lexer<'a> {
                         rec.closed = true;
                         if !value.is_empty() {
                             diags.push(Diagnostic::new(
-                                Position::at(at, self.line, column),
+                                Position::at(at, self.state.line, column),
                                 DiagKind::TextAfterEr,
                                 format!("text after ER ignored: '{}'", shorten(value, 60)),
                             ));
@@ -397,7 +415,7 @@ impl<'a> Lexer<'a> {
                         self.records.push(rec);
                     }
                     None => diags.push(Diagnostic::new(
-                        Position::at(at, self.line, column),
+                        Position::at(at, self.state.line, column),
                         DiagKind::StrayEr,
                         "ER without a record before it (no TY since the last ER); ignored",
                     )),
@@ -408,16 +426,16 @@ impl<'a> Lexer<'a> {
                 self.flush_junk(diags);
                 if self.current.is_none() {
                     diags.push(Diagnostic::new(
-                        Position::at(at, self.line, column),
+                        Position::at(at, self.state.line, column),
                         DiagKind::TagOutsideRecord,
                         format!(
                             "tag {tag} outside a record (no TY before it); a record of type GEN was started here"
                         ),
                     ));
-                    self.seen_record = true;
+                    self.state.seen_record = true;
                     self.current = Some(RawRecord {
                         fields: Vec::new(),
-                        line: self.line,
+                        line: self.state.line,
                         start: at,
                         closed: false,
                     });
@@ -426,7 +444,7 @@ impl<'a> Lexer<'a> {
                     rec.fields.push(RawField {
                         tag,
                         value: Cow::Borrowed(value),
-                        line: self.line,
+                        line: self.state.line,
                         column,
                         span,
                     });
@@ -452,7 +470,7 @@ impl<'a> Lexer<'a> {
             }
             _ => match &mut self.junk {
                 Some((_, _, n)) => *n += 1,
-                None => self.junk = Some((self.line, offset, 1)),
+                None => self.junk = Some((self.state.line, offset, 1)),
             },
         }
     }
@@ -460,7 +478,7 @@ impl<'a> Lexer<'a> {
     fn flush_junk(&mut self, diags: &mut Vec<Diagnostic>) {
         if let Some((line, byte, n)) = self.junk.take() {
             let lines = if n == 1 { "line" } else { "lines" };
-            let (kind, msg) = if self.seen_record {
+            let (kind, msg) = if self.state.seen_record {
                 (
                     DiagKind::TextSkipped { lines: n },
                     format!("skipped {n} {lines} of text outside any record"),

@@ -1,94 +1,43 @@
 //! RIS: the tags ([`tag`]), the lexer ([`lex`]), the tag table ([`table`]), the mapping to the model
-//! ([`read`]) and the writer ([`write`]), which runs the same table in reverse.
+//! ([`read`]), the pipeline that drives them from bytes ([`reader`]) and the
+//! writer ([`write`]), which runs the same table in reverse.
 
 pub mod lex;
 pub mod read;
+pub mod reader;
 pub mod table;
 pub mod tag;
 pub mod write;
 
-use crate::diag::Diagnostic;
-use crate::model::Reference;
-
-/// Bytes of text lexed before the records read so far are mapped and freed.
-const BATCH_BYTES: usize = 4 << 20;
-
-/// Reads RIS text into references (lex, then map each record).
-///
-/// The text is lexed in batches of about 4 MiB that end at a line end, and the
-/// records completed by each batch are mapped (and their raw form freed) before
-/// the next, so a large library never holds every raw record at once. The
-/// result, diagnostics included and in the same order (lexing ones first), is
-/// what lexing the whole text and then mapping it gives.
-pub fn parse_text(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Reference> {
-    parse_batched(text, diags, BATCH_BYTES)
-}
-
-fn parse_batched(text: &str, diags: &mut Vec<Diagnostic>, batch: usize) -> Vec<Reference> {
-    let mut lx = lex::Lexer::new(1, 0);
-    let mut map_diags = Vec::new();
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < text.len() {
-        let end = batch_end(text.as_bytes(), start, batch);
-        lx.run(&text[start..end], diags);
-        out.extend(read_records(&lx.take_records(), &mut map_diags));
-        start = end;
-    }
-    out.extend(read_records(&lx.finish(diags), &mut map_diags));
-    diags.append(&mut map_diags);
-    out
-}
-
-/// Where a batch starting at `start` ends: just after the first line end at or
-/// past `start + batch` (a CRLF whole), or the end of the text.
-fn batch_end(bytes: &[u8], start: usize, batch: usize) -> usize {
-    let from = start.saturating_add(batch);
-    if from >= bytes.len() {
-        return bytes.len();
-    }
-    match memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
-        Some(i) => {
-            let e = from + i;
-            if bytes[e] == b'\r' && bytes.get(e + 1) == Some(&b'\n') {
-                e + 2
-            } else {
-                e + 1
-            }
-        }
-        None => bytes.len(),
-    }
-}
-
-/// Maps lexed records to references, in order, diagnostics in record order.
-///
-/// Records are independent, so natively a large input is mapped on every core
-/// (in contiguous slices whose results are concatenated: the same references and
-/// diagnostics, in the same order, as one thread gives). The browser build has
-/// one thread.
-pub fn read_records(records: &[lex::RawRecord<'_>], diags: &mut Vec<Diagnostic>) -> Vec<Reference> {
-    let parts = crate::par::map_parts(records, |_, slice| {
-        let mut d = Vec::new();
-        let refs: Vec<Reference> = slice
-            .iter()
-            .map(|rec| read::read_record(rec, &mut d))
-            .collect();
-        (refs, d)
-    });
-    let mut out = Vec::with_capacity(records.len());
-    for (refs, d) in parts {
-        out.extend(refs);
-        diags.extend(d);
-    }
-    out
-}
+pub use reader::Reader;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Diagnostic;
+    use crate::model::Reference;
 
-    /// Lexing and mapping in batches gives what one pass gives, wherever the
-    /// batches end: LF, CRLF and CR line ends, collapsed records, records without
+    /// Everything pushed as text in pieces of `piece` bytes (cut at character
+    /// boundaries), lexed in batches of `batch`.
+    fn read_in(text: &str, piece: usize, batch: usize) -> (Vec<Reference>, Vec<Diagnostic>) {
+        let mut r = Reader::new();
+        r.batch = batch.max(1);
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let mut end = start.saturating_add(piece.max(1)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            r.push_str(&text[start..end], &mut out);
+            start = end;
+        }
+        r.finish(&mut out);
+        (out, r.take_diagnostics())
+    }
+
+    /// Lexing and mapping in batches, from pieces of any size, gives what one
+    /// pass gives, wherever the batches and pieces end: LF, CRLF and CR line ends, collapsed records, records without
     /// ER, junk between records, a record cut by a batch end.
     #[test]
     fn batches_equal_one_pass() {
@@ -122,13 +71,17 @@ mod tests {
         }
         let mut one_diags = Vec::new();
         let records = lex::lex(&text, &mut one_diags);
-        let one = read_records(&records, &mut one_diags);
+        let one: Vec<Reference> = records
+            .iter()
+            .map(|r| read::read_record(r, &mut one_diags))
+            .collect();
         assert!(one.len() > 50, "{}", one.len());
         for batch in [0, 1, 7, 30, 100, 333, 1000, usize::MAX] {
-            let mut d = Vec::new();
-            let refs = parse_batched(&text, &mut d, batch);
-            assert_eq!(refs, one, "batch {batch}");
-            assert_eq!(d, one_diags, "batch {batch}");
+            for piece in [1, 13, 100, 4096, usize::MAX] {
+                let (refs, d) = read_in(&text, piece, batch);
+                assert_eq!(refs, one, "batch {batch}, piece {piece}");
+                assert_eq!(d, one_diags, "batch {batch}, piece {piece}");
+            }
         }
     }
 
@@ -152,11 +105,11 @@ mod tests {
             .iter()
             .map(|r| read::read_record(r, &mut seq_diags))
             .collect();
-        let mut par_diags = Vec::new();
-        let par = read_records(&records, &mut par_diags);
+        let (par, par_diags) = read_in(&text, usize::MAX, usize::MAX);
         assert_eq!(par.len(), 9000);
         assert_eq!(par, seq);
         assert!(seq_diags.len() > 9000);
-        assert_eq!(par_diags, seq_diags);
+        lex_diags.extend(seq_diags);
+        assert_eq!(par_diags, lex_diags);
     }
 }

@@ -15,11 +15,11 @@ fuzz_target!(|data: &[u8]| {
             .iter()
             .any(|d| d.severity == citris::Severity::Error));
     }
-    let mut s = citris::stream::StreamReader::new();
+    let mut s = citris::ris::Reader::new();
     let mut streamed = Vec::new();
     for chunk in bytes.chunks(size) {
-        s.push(chunk, &mut |r| streamed.push(r));
+        s.push(chunk, &mut streamed);
     }
-    s.finish(&mut |r| streamed.push(r));
+    s.finish(&mut streamed);
     assert_eq!(streamed, whole.references, "stream and whole input disagree");
 });
