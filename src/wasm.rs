@@ -87,14 +87,17 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| Error::new(&e.to_string()).into())
 }
 
-/// Reads the input: a `Uint8Array` (decoded by the core: BOM, UTF-16, Windows-1252) or a string.
-pub(crate) fn read_input(input: &JsValue) -> Result<Parsed, JsValue> {
+/// Reads the input: a `Uint8Array` (decoded by the core: BOM, UTF-16,
+/// Windows-1252) or a string; with the decoded text when `keep_text`.
+fn read_input(input: &JsValue, keep_text: bool) -> Result<(Parsed, Option<String>), JsValue> {
     if let Some(s) = input.as_string() {
-        return Ok(crate::parse_str(&s));
+        let p = crate::parse_str(&s);
+        return Ok((p, keep_text.then_some(s)));
     }
     if input.is_instance_of::<Uint8Array>() {
         let bytes = Uint8Array::from(input.clone()).to_vec();
-        return Ok(crate::parse_bytes(&bytes));
+        let (p, text) = crate::parse_bytes_with_text(&bytes);
+        return Ok((p, keep_text.then(|| text.into_owned())));
     }
     Err(Error::new("input must be a string or a Uint8Array").into())
 }
@@ -139,19 +142,103 @@ struct ParseOpts {
 /// `_line`, the line of the record in the input) and every diagnostic.
 #[wasm_bindgen(skip_typescript)]
 pub fn parse(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let keys = self::options::<ParseOpts>(options)?.keys;
-    let p = read_input(&input)?;
-    let mut items = crate::csl_json::items_with(&p.references, keys);
-    for (item, r) in items.iter_mut().zip(&p.references) {
-        if let Some(o) = item.as_object_mut() {
-            o.insert("_line".into(), r.line.into());
-        }
-    }
+    let doc = Document::read(&input, options, false)?;
     to_js(&ParseOut {
-        items,
-        diagnostics: &p.diagnostics,
-        encoding: p.encoding,
+        items: doc.item_values(),
+        diagnostics: &doc.parsed.diagnostics,
+        encoding: doc.parsed.encoding,
     })
+}
+
+/// An input read once: the page keeps one per state of the paste area and
+/// asks it for items, conversions and formatted references, so that one
+/// keystroke parses once (as ruff_wasm's `Workspace` keeps a document).
+#[wasm_bindgen]
+pub struct Document {
+    parsed: Parsed,
+    text: Option<String>,
+    keys: KeyStyle,
+}
+
+impl Document {
+    fn read(input: &JsValue, options: JsValue, keep_text: bool) -> Result<Document, JsValue> {
+        let keys = self::options::<ParseOpts>(options)?.keys;
+        let (parsed, text) = read_input(input, keep_text)?;
+        Ok(Document { parsed, text, keys })
+    }
+
+    /// The CSL-JSON items, each with `_line`, the line of its record.
+    fn item_values(&self) -> Vec<serde_json::Value> {
+        let refs = &self.parsed.references;
+        let mut items = crate::csl_json::items_with(refs, self.keys);
+        for (item, r) in items.iter_mut().zip(refs) {
+            if let Some(o) = item.as_object_mut() {
+                o.insert("_line".into(), r.line.into());
+            }
+        }
+        items
+    }
+
+    fn converted(&self, options: JsValue) -> Result<ConvertOut<'_>, JsValue> {
+        let (format, opts) = convert_opts(options)?;
+        Ok(ConvertOut {
+            output: crate::write_string(&self.parsed.references, format, &opts),
+            count: self.parsed.references.len(),
+            diagnostics: &self.parsed.diagnostics,
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Document {
+    /// `new Document(input, {keys})`: reads a `Uint8Array` (decoded by the
+    /// core) or a string.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ keys?: KeyForm }")] options: JsValue,
+    ) -> Result<Document, JsValue> {
+        Document::read(&input, options, true)
+    }
+
+    /// CSL-JSON items, with `_line`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, unknown>[]")]
+    pub fn items(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.item_values())
+    }
+
+    /// Every diagnostic of reading, in input order.
+    #[wasm_bindgen(getter, unchecked_return_type = "Diagnostic[]")]
+    pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.parsed.diagnostics)
+    }
+
+    /// The encoding the input was read as.
+    #[wasm_bindgen(getter)]
+    pub fn encoding(&self) -> String {
+        self.parsed.encoding.to_string()
+    }
+
+    /// The decoded text.
+    #[wasm_bindgen(getter)]
+    pub fn text(&self) -> String {
+        self.text.clone().unwrap_or_default()
+    }
+
+    /// The number of references read.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> usize {
+        self.parsed.references.len()
+    }
+
+    /// `convert({to, latexAccents, keys}) → {output, count, diagnostics}`.
+    #[wasm_bindgen(unchecked_return_type = "ConvertResult")]
+    pub fn convert(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConvertOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.converted(options)?)
+    }
 }
 
 #[derive(Serialize)]
@@ -209,14 +296,8 @@ struct ConvertOut<'a> {
 /// `convert(input, {to, latexAccents}) → {output, count, diagnostics}`.
 #[wasm_bindgen(skip_typescript)]
 pub fn convert(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let (format, opts) = convert_opts(options)?;
-    let p = read_input(&input)?;
-    let output = crate::write_string(&p.references, format, &opts);
-    to_js(&ConvertOut {
-        output,
-        count: p.references.len(),
-        diagnostics: &p.diagnostics,
-    })
+    let doc = Document::read(&input, JsValue::UNDEFINED, false)?;
+    to_js(&doc.converted(options)?)
 }
 
 #[derive(Serialize)]
@@ -600,23 +681,48 @@ export function styles(): StyleInfo[];
     #[wasm_bindgen(skip_typescript)]
     pub fn format(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let o = super::options::<FormatOpts>(options)?;
-        let keys = o.keys;
-        let style = style_for(&o)?;
-        let p = read_input(&input)?;
-        let items = crate::csl_json::items_with(&p.references, keys);
-        let entries = cite::format(&items, &style, &o.locale).map_err(|e| js_error(&e))?;
-        to_js(&FormatOut {
-            entries: entries
-                .iter()
-                .map(|e| EntryOut {
-                    id: &e.id,
-                    text: &e.text,
-                    html: &e.html,
-                    citation: &e.citation,
-                })
-                .collect(),
-            diagnostics: &p.diagnostics,
-        })
+        let doc = Document {
+            keys: o.keys,
+            ..Document::read(&input, JsValue::UNDEFINED, false)?
+        };
+        doc.formatted(&o)
+    }
+
+    impl Document {
+        fn formatted(&self, o: &FormatOpts) -> Result<JsValue, JsValue> {
+            let style = style_for(o)?;
+            let items = crate::csl_json::items_with(&self.parsed.references, o.keys);
+            let entries = cite::format(&items, &style, &o.locale).map_err(|e| js_error(&e))?;
+            to_js(&FormatOut {
+                entries: entries
+                    .iter()
+                    .map(|e| EntryOut {
+                        id: &e.id,
+                        text: &e.text,
+                        html: &e.html,
+                        citation: &e.citation,
+                    })
+                    .collect(),
+                diagnostics: &self.parsed.diagnostics,
+            })
+        }
+    }
+
+    #[wasm_bindgen]
+    impl Document {
+        /// `format({style, styleXml, locale}) → {entries, diagnostics}`, as the
+        /// function `format` does, with the document's `keys`.
+        #[wasm_bindgen(js_name = format, unchecked_return_type = "FormatResult")]
+        pub fn format_doc(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "FormatOptions")] options: JsValue,
+        ) -> Result<JsValue, JsValue> {
+            let o = FormatOpts {
+                keys: self.keys,
+                ..super::options::<FormatOpts>(options)?
+            };
+            self.formatted(&o)
+        }
     }
 
     /// `prepareStyle({style, styleXml, locale}) → {id, title, locale}`: makes sure the

@@ -11,9 +11,6 @@ import { ensureStyle } from './style-loader.js';
 let citris = null;
 let ready = null;
 
-/** The text of the paste area, kept here so that tab switches only send a format name. */
-let current = '';
-
 const PREVIEW_BYTES = 512 * 1024;
 const HEAD_CHARS = 16 * 1024;
 const PREVIEW_RECORDS = 50;
@@ -92,22 +89,27 @@ async function prepare(opts) {
   }
 }
 
-/** Parse + format (+ one conversion) of a text: what the page shows after an edit. */
-function render(text, opts, to, styleProblem = null) {
-  const t0 = performance.now();
-  const parsed = citris.parse(text, clean({ keys: opts.keys }));
+/** The paste area's text, read once per edit: tab switches convert it without parsing again. */
+let pasted = null;
+
+/** A text read once, by the core; the previous document of the same use is freed. */
+function documentOf(text, opts, previous = null) {
+  if (previous) safe(() => previous.free());
+  return new citris.Document(text, clean({ keys: opts.keys }));
+}
+
+/** Format (+ one conversion) of a document: what the page shows after an edit. */
+function render(doc, opts, to, styleProblem = null, parseMs = 0) {
   const t1 = performance.now();
+  const items = doc.items;
   let entries = null;
   let formatError = null;
-  let formatDiagnostics = [];
-  if (parsed.items.length > 0) {
+  if (items.length > 0) {
     if (styleProblem) {
       formatError = styleProblem;
     } else {
       try {
-        const f = citris.format(text, { ...formatOptions(opts), ...clean({ keys: opts.keys }) });
-        entries = f.entries;
-        formatDiagnostics = f.diagnostics || [];
+        entries = doc.format(formatOptions(opts)).entries;
       } catch (e) {
         formatError = errorMessage(e);
       }
@@ -115,33 +117,22 @@ function render(text, opts, to, styleProblem = null) {
   }
   const t2 = performance.now();
   const outputs = {};
-  if (to && parsed.items.length > 0) outputs[to] = convertOne(text, opts, to);
+  if (to && items.length > 0) outputs[to] = convertOne(doc, opts, to);
   const t3 = performance.now();
   return {
-    items: parsed.items,
-    diagnostics: mergeDiagnostics(parsed.diagnostics, formatDiagnostics),
-    encoding: parsed.encoding,
+    items,
+    diagnostics: doc.diagnostics,
+    encoding: doc.encoding,
     entries,
     formatError,
     outputs,
-    timings: { parse: t1 - t0, format: t2 - t1, convert: t3 - t2 },
+    timings: { parse: parseMs, format: t2 - t1, convert: t3 - t2 },
   };
 }
 
-function convertOne(text, opts, to) {
-  const r = citris.convert(text, convertOptions(opts, to));
+function convertOne(doc, opts, to) {
+  const r = doc.convert(convertOptions(opts, to));
   return { output: r.output, count: r.count };
-}
-
-function mergeDiagnostics(a, b) {
-  const seen = new Set();
-  const out = [];
-  for (const d of [...(a || []), ...(b || [])]) {
-    // The same diagnostic from two calls that both parsed: one place, one kind.
-    const k = `${d.byte}:${d.line}:${d.column}:${d.code}`;
-    if (!seen.has(k)) { seen.add(k); out.push(d); }
-  }
-  return out;
 }
 
 /** Reads dropped files as bytes, lets the core pick the encoding, and returns their text. */
@@ -204,7 +195,15 @@ async function preview(file, opts) {
   for (let i = 0, m; (m = ends.exec(text)) !== null;) {
     if (++i === PREVIEW_RECORDS) { if (m.index + m[0].length < text.length) { text = text.slice(0, m.index + m[0].length); } break; }
   }
-  const r = render(text, opts, null, await prepare(opts));
+  const problem = await prepare(opts);
+  const t0 = performance.now();
+  const doc = documentOf(text, opts);
+  let r;
+  try {
+    r = render(doc, opts, null, problem, performance.now() - t0);
+  } finally {
+    safe(() => doc.free());
+  }
   r.encoding = probe.encoding;
   r.partial = !whole;
   return r;
@@ -284,9 +283,10 @@ async function handle(msg) {
       };
     }
     case 'render': {
-      current = msg.text;
       const problem = await prepare(msg.opts);
-      return render(current, msg.opts, msg.to, problem);
+      const t0 = performance.now();
+      pasted = documentOf(msg.text, msg.opts, pasted);
+      return render(pasted, msg.opts, msg.to, problem, performance.now() - t0);
     }
     case 'useStyle': {
       // A style the user picked: fetched and checked before the page switches to it.
@@ -296,7 +296,8 @@ async function handle(msg) {
       return ready;
     }
     case 'convert':
-      return convertOne(current, msg.opts, msg.to);
+      if (!pasted) pasted = documentOf('', msg.opts);
+      return convertOne(pasted, msg.opts, msg.to);
     case 'decodeFiles':
       return decodeFiles(msg.files);
     case 'checkStyle': {

@@ -124,3 +124,24 @@ test('readFile decodes a file once: its text, record count and encoding', () => 
   assert.equal(bib.count, 0);
   assert.equal(bib.diagnostics[0].code, 'not-ris');
 });
+
+test('a Document reads its input once and answers as the functions do', () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode(SEED + '\n'), ...new TextEncoder().encode('TY  - BOOK\nTI  - Caf'), 0xe9, ...new TextEncoder().encode('\nER  - \n')]);
+  const doc = new citris.Document(bytes, { keys: 'authoryear' });
+  try {
+    assert.equal(doc.encoding, 'windows-1252');
+    assert.ok(doc.text.endsWith('TI  - Café\nER  - \n'));
+    assert.equal(doc.count, citris.parse(bytes).items.length);
+    assert.deepEqual(doc.items, citris.parse(bytes, { keys: 'authoryear' }).items);
+    assert.deepEqual(doc.diagnostics, citris.parse(bytes).diagnostics);
+    assert.deepEqual(doc.convert({ to: 'ris' }), citris.convert(bytes, { to: 'ris' }));
+    // The document's keys are the ids of its formatted entries (APA sorts them).
+    const f = doc.format({ style: 'apa' });
+    assert.deepEqual(f, citris.format(bytes, { style: 'apa', keys: 'authoryear' }));
+    assert.deepEqual(f.entries.map((e) => e.id).sort(), doc.items.map((i) => i.id).sort());
+    assert.throws(() => doc.convert({ to: 'docx' }), /unknown format 'docx'/);
+  } finally {
+    doc.free();
+  }
+  assert.throws(() => new citris.Document(42), /string or a Uint8Array/);
+});
