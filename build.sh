@@ -303,7 +303,7 @@ build_styles() {
 
 # styles/pack.bin, the pack the CLI and the library embed, from the same data
 # (tools/stylepack.py pack, with PyPI zstandard). Committed: run this after
-# tools/csl-data.txt or tools/stylepack.py change; tests/styles.rs fails until then.
+# tools/csl-data.txt or tools/stylepack.py change; tests/it/styles.rs fails until then.
 ZSTANDARD_VERSION=0.25.0
 cmd_stylepack() {
   ensure_csl_data
@@ -316,7 +316,7 @@ cmd_stylepack() {
   PYTHONPATH=target/pylib python3 tools/stylepack.py pack "$CSL_DIR" styles/pack.bin
 }
 
-# Python's bibtexparser 2 (PyPI, pinned) for tests/bibtexparser.rs, the second
+# Python's bibtexparser 2 (PyPI, pinned) for tests/it/bibtexparser.rs, the second
 # independent BibTeX parser; installed into target/pylib, not system-wide.
 BIBTEXPARSER_VERSION=2.1.0
 ensure_pylib() {

@@ -5,7 +5,7 @@ and how long it takes (wall time, peak RSS). Writes benches/HOSTILE.md.
     cargo build --release && python3 benches/hostile.py [--citris target/release/citris]
 
 Inputs are generated here (deterministic) into a temporary directory. The same
-cases are asserted (messages, no panic) by tests/hostile.rs; this script only
+cases are asserted (messages, no panic) by tests/it/hostile.rs; this script only
 measures them.
 """
 import argparse
@@ -91,7 +91,7 @@ def main():
         f.write("Written by `python3 benches/hostile.py` (`citris check FILE`, release build, "
                 "this machine: 2 cores). Exit 1 = no record read (the message is the error); "
                 "exit 0 = records read (the summary line; warnings are listed above it). "
-                "The same inputs are asserted by `tests/hostile.rs`; the page shows the same "
+                "The same inputs are asserted by `tests/it/hostile.rs`; the page shows the same "
                 "messages (`tests/e2e/`).\n\n")
         f.write("| input | bytes | exit | message | time |\n| --- | ---: | ---: | --- | ---: |\n")
         for name, size, rc, msg, dt in rows:

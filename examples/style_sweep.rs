@@ -4,7 +4,7 @@
 //! into the library, `styles/pack.bin`), this loads the style with
 //! [`Style::named`] and formats every group of `tests/conformance/corpus.json`
 //! (one bibliography per source file, grouped as the conformance test in
-//! `tests/cite.rs` groups them) in the style's default locale, bibliography
+//! `tests/it/cite.rs` groups them) in the style's default locale, bibliography
 //! entries and in-text citations. It records, per style:
 //!
 //! * whether the style loads, and if not the error's kind (`CiteErrorKind::code`)
@@ -202,7 +202,7 @@ fn strings_of(v: &Value, out: &mut Vec<String>) {
 }
 
 fn groups(corpus: &[Value]) -> Vec<Group> {
-    // As tests/cite.rs, module conformance: one bibliography per source file.
+    // As tests/it/cite.rs, module conformance: one bibliography per source file.
     let mut groups: Vec<Group> = Vec::new();
     for item in corpus {
         let id = item["id"].as_str().unwrap_or_default();

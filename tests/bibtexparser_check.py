@@ -1,6 +1,6 @@
 """Reads .bib files with Python's bibtexparser 2 and prints, for each, what it
 found as one JSON line: the entry keys in order, each entry's fields, and any
-block it could not parse. Called once by tests/bibtexparser.rs with every file
+block it could not parse. Called once by tests/it/bibtexparser.rs with every file
 (PYTHONPATH points at target/pylib, which `./build.sh test` fills from PyPI)."""
 import json
 import sys

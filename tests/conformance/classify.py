@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sort the differences in a conformance report by likely cause.
 
-    CONFORMANCE_REPORT=1 cargo test --release --test cite conformance -- --nocapture > tests/conformance/report.txt
+    CONFORMANCE_REPORT=1 cargo test --release --test it cite::conformance -- --nocapture > tests/conformance/report.txt
     python3 tests/conformance/classify.py tests/conformance/report.txt        # per style
     python3 tests/conformance/classify.py tests/conformance/report.txt -t     # totals per cause
     python3 tests/conformance/classify.py tests/conformance/report.txt -v     # and the unrecognised ones

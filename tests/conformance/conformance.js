@@ -29,7 +29,7 @@
 //    bundles it, else en-US), and renders golden/<id>.json for each parent
 //    that is not a bundled style already, from target/csl/styles/<id>.csl with
 //    target/csl/locales.
-// 4. runs `cargo test --test cite conformance -- --nocapture`, which formats
+// 4. runs `cargo test --test it cite::conformance -- --nocapture`, which formats
 //    the same items with citris, prints the match rate per style and the
 //    differing entries side by side, and fails below the ratchet (ratchet.json).
 
@@ -350,7 +350,7 @@ if (args[0] === "--bench") {
   golden(args.includes("--parents-only"));
   if (!args.includes("--no-compare")) {
     try {
-      execFileSync("cargo", ["test", "--test", "cite", "conformance", "--", "--nocapture"], {
+      execFileSync("cargo", ["test", "--test", "it", "cite::conformance", "--", "--nocapture"], {
         cwd: ROOT, stdio: "inherit", env: { ...process.env, CONFORMANCE_REPORT: "1" },
       });
     } catch (err) {

@@ -15,7 +15,7 @@ import {
   waitNewRef, waitRefs,
 } from './helpers.mjs';
 
-/** citeproc-js 2.4.63 for the seed in cancer-gene-therapy (nature-publishing-group-vancouver, en-GB); tests/styles.rs has the same. */
+/** citeproc-js 2.4.63 for the seed in cancer-gene-therapy (nature-publishing-group-vancouver, en-GB); tests/it/styles.rs has the same. */
 const SEED_CGT = '1 Rezaei R, Esmaeili Gouvarchin Ghaleh H, Farzanehpour M, Dorostkar R, Ranjbar R, Bolandian M et al. Combination therapy with CAR T cells and oncolytic viruses: a new era in cancer immunotherapy. Cancer Gene Ther 2021; : 1–14.';
 
 const metrics = {};

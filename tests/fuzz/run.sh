@@ -3,7 +3,7 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
 # Findings land in tests/fuzz/artifacts/<target>/; a fixed one is copied to
-# tests/fuzz/regressions/, which `cargo test --test fuzz_regressions` checks.
+# tests/fuzz/regressions/, which `cargo test --test it fuzz_regressions::` checks.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."

@@ -3,7 +3,7 @@
 //! `.bib` (BibTeX), `.biblatex.bib`, `.csl.json`, `.out.ris` (normalised RIS) and
 //! `.diag` (the diagnostics, one per line).
 //!
-//! Run with `UPDATE_GOLDEN=1 cargo test --test golden` to rewrite them after an
+//! Run with `UPDATE_GOLDEN=1 cargo test --test it golden::` to rewrite them after an
 //! intended change, then review the diff.
 
 use citris::{Format, Options};
@@ -53,7 +53,7 @@ fn check(path: &Path, actual: &str, update: bool) -> Option<String> {
             ))
         }
         Err(_) => Some(format!(
-            "{}: missing (run UPDATE_GOLDEN=1 cargo test --test golden)",
+            "{}: missing (run UPDATE_GOLDEN=1 cargo test --test it golden::)",
             path.display()
         )),
     }

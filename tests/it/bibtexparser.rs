@@ -1,6 +1,6 @@
 //! BibTeX that cannot break its container, checked with a second, independent
 //! parser: Python's bibtexparser 2 (the biblatex crate is the first, in
-//! tests/properties.rs and tests/fuzz_regressions.rs). Every fixture, the whole
+//! tests/it/properties.rs and tests/it/fuzz_regressions.rs). Every fixture, the whole
 //! shared corpus and a set of hostile values (unbalanced braces, `@comment{`,
 //! backslashes, `%`, quotes, a fake entry) are written as BibTeX and BibLaTeX; the
 //! parser must find exactly citris's entries, with citris's keys, no failed block,
@@ -10,7 +10,7 @@
 //! `CITRIS_REQUIRE_PY=1`, so there the check always runs; a plain `cargo test`
 //! without it says it skipped.
 
-mod common;
+use crate::common;
 
 use citris::{Format, Options};
 use std::path::PathBuf;

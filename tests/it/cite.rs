@@ -1079,12 +1079,14 @@ fn formatting_on_every_core_gives_what_one_thread_gives() {
     }
     let here = many_formatted();
     let dump = std::env::temp_dir().join(format!("citris-one-thread-{}.json", std::process::id()));
+    // The test's name in this binary: its module path without the crate's.
+    let name = concat!(
+        module_path!(),
+        "::formatting_on_every_core_gives_what_one_thread_gives"
+    );
+    let name = name.split_once("::").map_or(name, |(_, n)| n);
     let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "formatting_on_every_core_gives_what_one_thread_gives",
-            "--test-threads=1",
-        ])
+        .args(["--exact", name, "--test-threads=1"])
         .env("CITRIS_THREADS", "1")
         .env("CITRIS_TEST_DUMP", &dump)
         .output()

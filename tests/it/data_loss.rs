@@ -5,10 +5,10 @@
 //! non-blank input line (headers, junk between records) is reported too.
 //! The count of unaccounted pairs and lines must be zero.
 
+use crate::common;
 use citris::ris::{lex, read};
 use citris::DiagKind;
 use std::collections::{BTreeSet, HashSet};
-mod common;
 
 use std::path::Path;
 
