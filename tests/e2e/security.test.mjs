@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,7 +96,10 @@ test('offline after the first visit: a reload still converts', async () => {
     for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) out.push(new URL(r.url).pathname);
     return out;
   });
-  for (const f of ['/', '/index.html', '/main.js', '/worker.js', '/style.css', '/pkg/citris.js', '/pkg/citris_bg.wasm']) {
+  // Every module of the page (app.js and what it imports), not only the entry.
+  const modules = readdirSync(path.join(ROOT, 'www')).filter((f) => f.endsWith('.js') && f !== 'sw.js').map((f) => `/${f}`);
+  assert.ok(modules.includes('/app.js') && modules.includes('/worker.js'), `${modules}`);
+  for (const f of ['/', '/index.html', ...modules, '/style.css', '/pkg/citris.js', '/pkg/citris_bg.wasm']) {
     assert.ok(cached.includes(f), `${f} cached (${cached.join(', ')})`);
   }
   await context.setOffline(true);
