@@ -118,6 +118,16 @@ test('offline after the first visit: a reload still converts', async () => {
   assertClean(assert, rec);
 });
 
+test('sw.js, when not built, still caches every module of the page', () => {
+  // Its own list (SHELL) is the fallback to pkg/sw-assets.js, which build.sh writes from www/.
+  const sw = readFileSync(path.join(ROOT, 'www/sw.js'), 'utf8');
+  const from = sw.indexOf('const SHELL = [');
+  const shell = sw.slice(from, sw.indexOf('];', from));
+  for (const f of readdirSync(path.join(ROOT, 'www')).filter((n) => n.endsWith('.js') && n !== 'sw.js')) {
+    assert.ok(shell.includes(`'${f}'`), `${f} in sw.js's SHELL`);
+  }
+});
+
 test('works under a project path (/citris/), as on GitHub Pages', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'citris-pages-'));
   symlinkSync(path.join(ROOT, 'www'), path.join(dir, 'citris'));
