@@ -3,16 +3,13 @@
 // and any style works without a network. Styles used are kept anyway; this is
 // for users who want all of them before going offline. Also: registering sw.js.
 
+import { num } from './counts.js';
+
 const DONE_KEY = 'citris.offlineStyles';
 const PARALLEL = 8;
 
 function mb(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** 12345 → "12,345". */
-function num(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**
