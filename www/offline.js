@@ -1,18 +1,15 @@
 // "Keep every style for offline use": fetches every style and locale file of
 // styles/ once, with progress, so that the service worker (sw.js) keeps them
 // and any style works without a network. Styles used are kept anyway; this is
-// for users who want all of them before going offline.
+// for users who want all of them before going offline. Also: registering sw.js.
+
+import { num } from './counts.js';
 
 const DONE_KEY = 'citris.offlineStyles';
 const PARALLEL = 8;
 
 function mb(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** 12345 → "12,345". */
-function num(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**
@@ -93,4 +90,14 @@ export function setupOffline({ button, cancel, status, progress, files }) {
   button.addEventListener('click', () => { if (!job) run(); });
   cancel.addEventListener('click', () => { if (job) job.stop = true; });
   return { describe };
+}
+
+// The service worker (sw.js) installs after the first formatted references,
+// or after a few seconds: its install fetches the rest of the page (the style
+// index among it), which the first references do not need and must not wait for.
+let swRegistered = false;
+export function registerServiceWorker() {
+  if (swRegistered || !('serviceWorker' in navigator) || location.protocol === 'file:') return;
+  swRegistered = true;
+  navigator.serviceWorker.register('./sw.js').catch(() => {});
 }

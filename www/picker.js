@@ -10,25 +10,12 @@
 //
 // Text from the index reaches the DOM through textContent only.
 
+import { el } from './dom.js';
+import { num } from './counts.js';
+
 const RECENT_KEY = 'citris.recentStyles';
 const RECENT_MAX = 6;
 const FORMAT_LABEL = { 'author-date': 'author-date', numeric: 'numeric', note: 'notes', label: 'label', author: 'author' };
-
-/** 12345 → "12,345" (toLocaleString's first call costs ~100 ms of ICU start-up). */
-function num(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
-}
 
 /** The styles chosen lately, newest first (kept in this browser only). */
 export function recentStyles() {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,7 +96,10 @@ test('offline after the first visit: a reload still converts', async () => {
     for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) out.push(new URL(r.url).pathname);
     return out;
   });
-  for (const f of ['/', '/index.html', '/main.js', '/worker.js', '/style.css', '/pkg/citris.js', '/pkg/citris_bg.wasm']) {
+  // Every module of the page (app.js and what it imports), not only the entry.
+  const modules = readdirSync(path.join(ROOT, 'www')).filter((f) => f.endsWith('.js') && f !== 'sw.js').map((f) => `/${f}`);
+  assert.ok(modules.includes('/app.js') && modules.includes('/worker.js'), `${modules}`);
+  for (const f of ['/', '/index.html', ...modules, '/style.css', '/pkg/citris.js', '/pkg/citris_bg.wasm']) {
     assert.ok(cached.includes(f), `${f} cached (${cached.join(', ')})`);
   }
   await context.setOffline(true);
@@ -113,6 +116,16 @@ test('offline after the first visit: a reload still converts', async () => {
   await context.setOffline(false);
   await context.close();
   assertClean(assert, rec);
+});
+
+test('sw.js, when not built, still caches every module of the page', () => {
+  // Its own list (SHELL) is the fallback to pkg/sw-assets.js, which build.sh writes from www/.
+  const sw = readFileSync(path.join(ROOT, 'www/sw.js'), 'utf8');
+  const from = sw.indexOf('const SHELL = [');
+  const shell = sw.slice(from, sw.indexOf('];', from));
+  for (const f of readdirSync(path.join(ROOT, 'www')).filter((n) => n.endsWith('.js') && n !== 'sw.js')) {
+    assert.ok(shell.includes(`'${f}'`), `${f} in sw.js's SHELL`);
+  }
 });
 
 test('works under a project path (/citris/), as on GitHub Pages', async () => {
