@@ -6,7 +6,7 @@ import { appendSafeHtml } from './safe-html.js';
 import { engine } from './engine.js';
 import { state, marks } from './state.js';
 import { toast } from './toast.js';
-import { showMore, showFormatError } from './references-view.js';
+import { showMore } from './references-view.js';
 import { forgetFiles } from './file-list.js';
 import { selectTab, setupTabs } from './tabs.js';
 import { copy, download } from './copy-download.js';
@@ -31,7 +31,6 @@ async function initEngine(reason = '') {
     els.engine.className = 'engine ready';
     // After a timeout the same input would time out again: wait for the next edit.
     if (state.mode === 'text' && reason !== 'timeout' && reason !== 'fatal') scheduleRender(0);
-    else if (state.mode === 'big' && reason === 'formatter') restyle();
   } catch (e) {
     if (e.cancelled) return;
     els.engine.textContent = `The converter could not start: ${e.message}`;
@@ -41,12 +40,6 @@ async function initEngine(reason = '') {
 
 // A new worker (after Cancel, a timeout or a crash) starts afresh.
 engine.onCrash = (reason) => initEngine(reason);
-
-// The formatter arrives after the converter (pkg/lite first): render again with it.
-engine.onEvent = (msg) => {
-  if (msg.event === 'formatter') initEngine('formatter');
-  else if (msg.event === 'formatter-failed') showFormatError(`The citation styles could not be loaded: ${msg.error}`);
-};
 
 function cancelBig() {
   engine.restart(); // ends the worker at once, wherever it is

@@ -1,6 +1,6 @@
 // The page's side of worker.js, which owns the wasm core: commands go out as
 // {id, cmd, ...args}; answers come back by id as promises (docs/js-api.md,
-// "The page's worker protocol"). Progress and events ({event}) come between.
+// "The page's worker protocol"). Progress messages come between.
 
 class Engine {
   constructor(onCrash = null) {
@@ -20,7 +20,6 @@ class Engine {
   }
 
   receive(msg) {
-    if (msg.event) { if (this.onEvent) this.onEvent(msg); return; }
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.progress) { if (p.onProgress) p.onProgress(msg.progress); return; }
@@ -76,5 +75,5 @@ class Engine {
   }
 }
 
-/** The one worker of the page; app.js sets onCrash and onEvent. */
+/** The one worker of the page; app.js sets onCrash. */
 export const engine = new Engine();

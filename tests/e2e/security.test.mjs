@@ -156,3 +156,19 @@ test('works under a project path (/citris/), as on GitHub Pages', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('index.html preloads every module the page imports, so that none waits for the one before it', () => {
+  const www = path.join(ROOT, 'www');
+  const html = readFileSync(path.join(www, 'index.html'), 'utf8');
+  const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([\w-]+\.js)">/g)].map((m) => m[1]));
+  const seen = new Set();
+  const todo = ['app.js'];
+  while (todo.length) {
+    const f = todo.shift();
+    if (seen.has(f)) continue;
+    seen.add(f);
+    const src = readFileSync(path.join(www, f), 'utf8');
+    for (const m of src.matchAll(/(?:from|import)\s*\(?\s*['"]\.\/([\w-]+\.js)['"]/g)) todo.push(m[1]);
+  }
+  assert.deepEqual([...seen].sort(), [...preloaded].sort());
+});
