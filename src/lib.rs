@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: bytes → [`decode`] → [`ris::lex`] (tagged lines with spans)
 //! → [`ris::read`] (one tag table) → [`Reference`] → writers ([`bibtex`],
-//! [`csl_json`], [`ris::write`]). [`ris::Reader`] drives the reading stages
+//! [`csl_json`], [`write::ris`], side by side in [`write`]). [`ris::Reader`] drives the reading stages
 //! from bytes pushed in pieces; [`detect`] says what an input is when it is
 //! not RIS. The CLI and the browser are thin shells over [`parse_bytes`] (or
 //! [`ris::Reader`]) and [`write`].
@@ -17,10 +17,8 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod bibtex;
 #[cfg(feature = "cite")]
 pub mod cite;
-pub mod csl_json;
 pub mod date;
 pub mod decode;
 pub mod detect;
@@ -36,9 +34,11 @@ pub mod styles;
 pub(crate) mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+pub mod write;
 
 pub use diag::{DiagKind, Diagnostic, Position, Severity};
 pub use model::Reference;
+pub use write::{bibtex, csl_json};
 
 use std::fmt;
 
@@ -274,7 +274,7 @@ impl Writer {
                 if !first {
                     out.write_char('\n')?;
                 }
-                ris::write::write_record(r, out)
+                write::ris::write_record(r, out)
             }
         }
     }

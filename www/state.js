@@ -30,6 +30,6 @@ export const marks = { input: 0, style: 0 };
 export function options() {
   const o = { locale: els.locale.value, keys: els.keys.value, latexAccents: els.latex.checked };
   if (state.style.id === 'custom' && state.custom) o.styleXml = state.custom.xml;
-  else o.style = state.style.id || 'apa';
+  else o.style = state.style.id || DEFAULT_STYLE.id;
   return o;
 }

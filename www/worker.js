@@ -63,10 +63,11 @@ function safe(fn, fallback) {
   try { return fn(); } catch { return fallback; }
 }
 
+/** The page always names a style (state.js); without one the core's default (APA) applies. */
 function formatOptions(opts) {
   const o = clean({ locale: opts.locale });
   if (opts.styleXml) o.styleXml = opts.styleXml;
-  else o.style = opts.style || 'apa';
+  else if (opts.style) o.style = opts.style;
   return o;
 }
 

@@ -1,13 +1,12 @@
 //! RIS: the tags ([`tag`]), the lexer ([`lex`]), the tag table ([`table`]), the mapping to the model
-//! ([`read`]), the pipeline that drives them from bytes ([`reader`]) and the
-//! writer ([`write`]), which runs the same table in reverse.
+//! ([`read`]) and the pipeline that drives them from bytes ([`reader`]). The
+//! writer, [`crate::write::ris`], runs the same table in reverse.
 
 pub mod lex;
 pub mod read;
 pub mod reader;
 pub mod table;
 pub mod tag;
-pub mod write;
 
 pub use reader::Reader;
 

@@ -1,7 +1,7 @@
 //! The tag table: which CSL variable each RIS tag fills, per reference type.
 //!
 //! One table drives both directions: [`crate::ris::read`] looks up (type, tag) →
-//! target, and [`crate::ris::write`] looks up (type, target) → tag, so a RIS → RIS
+//! target, and [`crate::write::ris`] looks up (type, target) → tag, so a RIS → RIS
 //! round trip writes each value back under the tag it came from. Rows are tried in
 //! order; the first whose type list contains the record's `TY` (or that applies to
 //! all types) wins, so type-specific rows come before general ones.

@@ -116,7 +116,7 @@ fn account(path: &Path, c: &mut Count) {
     let mut covered: BTreeSet<u32> = BTreeSet::new();
     for (rec, r) in records.iter().zip(&refs) {
         let mut ris = String::new();
-        citris::ris::write::write_record(r, &mut ris).unwrap();
+        citris::write::ris::write_record(r, &mut ris).unwrap();
         let out: HashSet<String> = words(&ris).into_iter().collect();
         for f in &rec.fields {
             let n = f.value.matches('\n').count() as u32;
