@@ -599,8 +599,8 @@ export function styles(): StyleInfo[];
         let keys = o.keys;
         let style = style_for(&o)?;
         let p = read_input(&input)?;
-        let items = crate::csl_json::items_with(&p.references, keys);
-        let entries = cite::format(&items, &style, &o.locale).map_err(|e| js_error(&e))?;
+        let entries = cite::format_references(&p.references, keys, &style, &o.locale)
+            .map_err(|e| js_error(&e))?;
         to_js(&FormatOut {
             entries: entries
                 .iter()
