@@ -14,7 +14,8 @@ const NO_PRINTED_FORM: &str = "[CSL STYLE ERROR: reference with no printed form.
 
 /// A citation that is only its layout's affixes (`()`) says so instead, in
 /// citeproc-js's words (Zotero and Mendeley show the same): an empty `()`
-/// in a text is easily missed, the message is not.
+/// in a text is easily missed, the message is not. (Outside the fork: CSL
+/// asks for no message; it is what Zotero's processor shows, not rendering.)
 pub(super) fn mark_empty_citation(
     children: &mut ElemChildren,
     layout: &hayagriva::citationberg::Layout,
@@ -52,7 +53,9 @@ pub(super) fn mark_empty_citation(
 /// Works on the text leaves of the rendered tree (links are left alone), so
 /// text, HTML and Markdown get the same fix. A pass can leave a pair for the
 /// next (`record, , 7`: the space goes, then the doubled comma), so passes
-/// repeat until nothing changes.
+/// repeat until nothing changes. (Outside the fork for now: in hayagriva it
+/// belongs in every join of affixes and delimiters, where patches 14, 68, 70
+/// and 77 fixed single cases; this catches the rest across element bounds.)
 pub(super) fn fix_punctuation(children: &mut ElemChildren) {
     for _ in 0..4 {
         if !fix_punctuation_pass(children) {
@@ -193,7 +196,9 @@ impl QuoteMarks {
 /// quote without its partner (`12" vinyl`, `the '90s`, `students’`) is left as
 /// it is. After a pair that was straight, a period or comma moves inside the
 /// closing quote where the locale says so (en-US), as it does after the
-/// style's own quotes, except at the very end of an entry.
+/// style's own quotes, except at the very end of an entry. (Outside the fork
+/// for now: in hayagriva this is the rich-text parser's `Markup::Curly` of
+/// patch 85 extended to straight quotes, a change to its grammar.)
 pub(super) fn localize_quotes(children: &mut ElemChildren, q: QuoteMarks) {
     let mut leaves = Vec::new();
     collect_leaves(children, &mut leaves);
@@ -328,7 +333,9 @@ fn collect_leaves<'a>(children: &'a mut ElemChildren, out: &mut Vec<Option<&'a m
 /// (in-text citations keep `(n.d.)`). hayagriva leaves it lower case. Only
 /// the "no date" terms are touched: a title that starts in lower case
 /// (`iPhone`) stays as it is. Leading markup (`(`, `[`, HTML tags, Markdown
-/// emphasis) is skipped.
+/// emphasis) is skipped. (Outside the fork: citris prints the citation-number
+/// label itself, and the term after it is capitalised too, so this runs on
+/// the written entry.)
 pub(super) fn capitalize_leading_term(s: &str) -> String {
     let mut i = 0;
     let b = s.as_bytes();
