@@ -97,37 +97,30 @@ fn write_formatted(buf: &mut String, t: &Formatted, out: Output) {
     match out {
         Output::Text => buf.push_str(&t.text),
         Output::Html => {
-            let mut close: Vec<&str> = Vec::new();
-            if f.font_style == FontStyle::Italic {
-                buf.push_str("<i>");
-                close.push("</i>");
-            }
-            if f.font_weight == FontWeight::Bold {
-                buf.push_str("<b>");
-                close.push("</b>");
-            }
-            if f.font_variant == FontVariant::SmallCaps {
-                buf.push_str("<span style=\"font-variant:small-caps;\">");
-                close.push("</span>");
-            }
-            if f.text_decoration == TextDecoration::Underline {
-                buf.push_str("<u>");
-                close.push("</u>");
-            }
-            match f.vertical_align {
-                VerticalAlign::Sup => {
-                    buf.push_str("<sup>");
-                    close.push("</sup>");
-                }
-                VerticalAlign::Sub => {
-                    buf.push_str("<sub>");
-                    close.push("</sub>");
-                }
-                _ => {}
+            // Opened in this order, closed in the reverse.
+            let tags = [
+                (f.font_style == FontStyle::Italic, "<i>", "</i>"),
+                (f.font_weight == FontWeight::Bold, "<b>", "</b>"),
+                (
+                    f.font_variant == FontVariant::SmallCaps,
+                    "<span style=\"font-variant:small-caps;\">",
+                    "</span>",
+                ),
+                (
+                    f.text_decoration == TextDecoration::Underline,
+                    "<u>",
+                    "</u>",
+                ),
+                (f.vertical_align == VerticalAlign::Sup, "<sup>", "</sup>"),
+                (f.vertical_align == VerticalAlign::Sub, "<sub>", "</sub>"),
+            ];
+            let on = || tags.iter().filter(|(on, ..)| *on);
+            for (_, open, _) in on() {
+                buf.push_str(open);
             }
             escape_html(buf, &t.text);
-            for c in close.iter().rev() {
-                buf.push_str(c);
+            for (_, _, close) in on().rev() {
+                buf.push_str(close);
             }
         }
         Output::Markdown => {
