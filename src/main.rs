@@ -584,8 +584,7 @@ fn run(args: &Args, job: Job) -> ExitCode {
                 Some("markdown" | "md") => Output::Markdown,
                 _ => Output::Text,
             };
-            let items = citris::csl_json::items_with(&refs, args.opts.keys);
-            match citris::cite::format(&items, style, &args.locale) {
+            match citris::cite::format_references(&refs, args.opts.keys, style, &args.locale) {
                 Ok(entries) => {
                     for e in &entries {
                         out.push_str(e.get(mode));

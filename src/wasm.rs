@@ -691,8 +691,9 @@ export function styles(): StyleInfo[];
     impl Document {
         fn formatted(&self, o: &FormatOpts) -> Result<JsValue, JsValue> {
             let style = style_for(o)?;
-            let items = crate::csl_json::items_with(&self.parsed.references, o.keys);
-            let entries = cite::format(&items, &style, &o.locale).map_err(|e| js_error(&e))?;
+            let entries =
+                cite::format_references(&self.parsed.references, o.keys, &style, &o.locale)
+                    .map_err(|e| js_error(&e))?;
             to_js(&FormatOut {
                 entries: entries
                     .iter()

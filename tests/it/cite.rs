@@ -176,6 +176,30 @@ fn odd_items_never_panic() {
     }
 }
 
+/// References format as their CSL-JSON does: every golden fixture in every
+/// bundled style, through `format_references` and through `format`.
+#[test]
+fn references_format_as_their_csl_json() {
+    use citris::keys::KeyStyle;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut refs = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.to_string_lossy().into_owned();
+        if name.ends_with(".ris") && !name.ends_with(".out.ris") {
+            refs.extend(citris::parse_bytes(&std::fs::read(&path).unwrap()).references);
+        }
+    }
+    for keys in [KeyStyle::AuthorYearTitle, KeyStyle::AuthorYear] {
+        let items = citris::csl_json::items_with(&refs, keys);
+        for s in bundled_styles() {
+            let style = Style::bundled(s.name).unwrap();
+            let direct = citris::cite::format_references(&refs, keys, &style, "").unwrap();
+            assert_eq!(direct, format(&items, &style, "").unwrap(), "{}", s.name);
+        }
+    }
+}
+
 #[test]
 fn items_that_are_not_objects_are_an_error() {
     let apa = Style::bundled("apa").unwrap();
