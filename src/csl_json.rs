@@ -191,28 +191,24 @@ fn date(d: &Date, out: &mut impl Write) -> fmt::Result {
 /// A JSON string with the escapes RFC 8259 requires (and `</` kept harmless for HTML).
 pub fn string(s: &str, out: &mut impl Write) -> fmt::Result {
     out.write_char('"')?;
+    let b = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        // Most bytes need nothing: one comparison for them.
-        if b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f {
-            continue;
-        }
-        let esc: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            0..=0x1f | 0x7f => None,
-            _ => continue,
-        };
+    loop {
+        // Most values have nothing to escape: found in blocks, written whole.
+        let i = crate::text::find_byte(b, start, |c| {
+            (c < 0x20) | (c == b'"') | (c == b'\\') | (c == 0x7f)
+        });
         out.write_str(&s[start..i])?;
-        match esc {
-            Some(e) => out.write_str(e)?,
-            None => write!(out, "\\u{b:04x}")?,
+        let Some(&c) = b.get(i) else { break };
+        match c {
+            b'"' => out.write_str("\\\"")?,
+            b'\\' => out.write_str("\\\\")?,
+            b'\n' => out.write_str("\\n")?,
+            b'\r' => out.write_str("\\r")?,
+            b'\t' => out.write_str("\\t")?,
+            _ => write!(out, "\\u{c:04x}")?,
         }
         start = i + 1;
     }
-    out.write_str(&s[start..])?;
     out.write_char('"')
 }

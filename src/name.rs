@@ -7,6 +7,7 @@
 //! makes styles print "Organization, W. H.".
 
 use crate::text::collapse_ws;
+use std::borrow::Cow;
 
 /// A name in CSL form. A literal name (organisation, single word) has only `literal`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -147,15 +148,26 @@ impl Name {
 
     /// Family name with its non-dropping particle (`van der Waals`).
     pub fn full_family(&self) -> String {
-        if self.is_literal() {
-            return self.literal.clone();
-        }
-        join_nonempty(&[&self.non_dropping_particle, &self.family], " ")
+        self.family_text().into_owned()
     }
 
     /// Given name with its dropping particle (`Ludwig van`).
     pub fn full_given(&self) -> String {
-        join_nonempty(&[&self.given, &self.dropping_particle], " ")
+        self.given_text().into_owned()
+    }
+
+    /// [`Name::full_family`], borrowed when it is one part (nearly always):
+    /// the writers ask for it for every name.
+    pub(crate) fn family_text(&self) -> Cow<'_, str> {
+        if self.is_literal() {
+            return Cow::Borrowed(&self.literal);
+        }
+        join_nonempty(&self.non_dropping_particle, &self.family)
+    }
+
+    /// [`Name::full_given`], borrowed when it is one part.
+    pub(crate) fn given_text(&self) -> Cow<'_, str> {
+        join_nonempty(&self.given, &self.dropping_particle)
     }
 
     /// The name as RIS writes it: `Family, Given, Suffix`, or the literal.
@@ -415,15 +427,13 @@ pub fn looks_like_org(s: &str) -> bool {
                 .any(|w| matches!(w.as_str(), "of" | "for" | "the"))
 }
 
-fn join_nonempty(parts: &[&str], sep: &str) -> String {
-    let mut out = String::new();
-    for p in parts.iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push_str(sep);
-        }
-        out.push_str(p);
+/// `a b`, or the one of them that is not empty (borrowed).
+fn join_nonempty<'a>(a: &'a str, b: &'a str) -> Cow<'a, str> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => Cow::Borrowed(b),
+        (false, true) => Cow::Borrowed(a),
+        (false, false) => Cow::Owned(format!("{a} {b}")),
     }
-    out
 }
 
 #[cfg(test)]

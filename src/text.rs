@@ -134,6 +134,51 @@ fn collapse_copy(s: &str) -> String {
     out
 }
 
+/// The first index at or after `from` whose byte is `hit`, or `b.len()`.
+///
+/// The writers look for the few bytes that need escaping in long values
+/// (abstracts) that nearly never have one: 32 bytes are tested at a time
+/// without branching (the compiler turns that into vector compares), and only
+/// the block with a hit is searched byte by byte.
+#[inline(always)]
+pub(crate) fn find_byte(b: &[u8], from: usize, hit: impl Fn(u8) -> bool) -> usize {
+    let mut i = from;
+    while let Some(block) = b.get(i..i + 32) {
+        if block.iter().fold(false, |any, &c| any | hit(c)) {
+            break;
+        }
+        i += 32;
+    }
+    i + b[i..].iter().position(|&c| hit(c)).unwrap_or(b.len() - i)
+}
+
+#[cfg(test)]
+mod find_byte_tests {
+    /// The same answer as a plain search, wherever the byte falls.
+    #[test]
+    fn agrees_with_position() {
+        let base: Vec<u8> = (0..100u8).map(|i| b'a' + i % 26).collect();
+        for at in 0..=base.len() {
+            let mut v = base.clone();
+            if at < v.len() {
+                v[at] = b'"';
+            }
+            for from in [0, 1, 31, 32, 33, at.min(v.len())] {
+                let from = from.min(v.len());
+                let want = v[from..]
+                    .iter()
+                    .position(|&c| c == b'"')
+                    .map_or(v.len(), |p| p + from);
+                assert_eq!(
+                    super::find_byte(&v, from, |c| c == b'"'),
+                    want,
+                    "{at} {from}"
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod collapse_tests {
     use super::collapse_ws;
