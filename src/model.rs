@@ -113,6 +113,12 @@ impl<V> VarMap<V> {
         VarMap(Vec::new())
     }
 
+    /// Room for `n` more variables: the reader knows about how many a record
+    /// sets, and a map grown one at a time is copied at each doubling.
+    pub fn reserve(&mut self, n: usize) {
+        self.0.reserve(n)
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0
             .binary_search_by(|(k, _)| cmp_short(k.as_bytes(), key.as_bytes()))

@@ -220,23 +220,29 @@ impl Name {
             };
         }
         if s.contains(',') {
-            let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-            let family_part = parts[0];
-            let (given, suffix) = match parts.len() {
-                1 => ("", String::new()),
-                2 => {
-                    if is_suffix(parts[1]) {
-                        ("", parts[1].to_string())
+            // The parts between commas, without collecting them (one name per call).
+            let mut parts = s.split(',').map(str::trim);
+            let family_part = parts.next().unwrap_or("");
+            let (given, suffix) = match (parts.next(), parts.next()) {
+                (None, _) => ("", String::new()),
+                (Some(p1), None) => {
+                    if is_suffix(p1) {
+                        ("", p1.to_string())
                     } else {
-                        (parts[1], String::new())
+                        (p1, String::new())
                     }
                 }
-                _ => {
+                (Some(p1), Some(p2)) => {
                     // "Family, Jr., Given" (BibTeX order) or "Family, Given, Suffix" (RIS order).
-                    if is_suffix(parts[1]) && !is_suffix(parts[2]) {
-                        (parts[2], parts[1].to_string())
+                    if is_suffix(p1) && !is_suffix(p2) {
+                        (p2, p1.to_string())
                     } else {
-                        (parts[1], parts[2..].join(", "))
+                        let mut rest = p2.to_string();
+                        for p in parts {
+                            rest.push_str(", ");
+                            rest.push_str(p);
+                        }
+                        (p1, rest)
                     }
                 }
             };
@@ -326,22 +332,33 @@ impl Name {
 /// Splits a name line that holds several names separated by `;` (RIS 2011 allows one
 /// name per tag; exporters such as Mendeley and some library catalogues pack several).
 pub fn parse_list(raw: &str) -> Vec<Name> {
-    raw.split(';')
-        .map(Name::parse)
-        .filter(|n| *n != Name::default())
-        .collect()
+    let mut names = Vec::new();
+    parse_list_into(raw, &mut names);
+    names
+}
+
+/// [`parse_list`] appended to `names`: the reader adds each tag's names to its
+/// role's list, without a vector per tag.
+pub(crate) fn parse_list_into(raw: &str, names: &mut Vec<Name>) {
+    names.extend(
+        raw.split(';')
+            .map(Name::parse)
+            .filter(|n| *n != Name::default()),
+    );
 }
 
 /// `K`, `K.`, `JM`, `J.M.`, `J.-P.`: upper-case letters, at most three, with dots or hyphens.
 fn is_initials(w: &str) -> bool {
-    let letters: Vec<char> = w.chars().filter(|c| *c != '.' && *c != '-').collect();
-    !letters.is_empty()
-        && letters.len() <= 3
-        && letters.iter().all(|c| c.is_uppercase())
-        && (letters.len() == 1 || w.contains('.') || !w.chars().any(|c| c == '-'))
-        && !(letters.len() > 1
-            && !w.contains('.')
-            && SUFFIXES.contains(&w.to_ascii_lowercase().as_str()))
+    let (mut letters, mut upper) = (0, true);
+    for c in w.chars().filter(|c| *c != '.' && *c != '-') {
+        letters += 1;
+        upper &= c.is_uppercase();
+    }
+    letters != 0
+        && letters <= 3
+        && upper
+        && (letters == 1 || w.contains('.') || !w.chars().any(|c| c == '-'))
+        && !(letters > 1 && !w.contains('.') && is_suffix(w))
 }
 
 /// Words that open an institution's name, never a person's (`De Vlinderstichting`).
@@ -361,7 +378,8 @@ fn looks_like_name_word(w: &str) -> bool {
 }
 
 fn is_suffix(s: &str) -> bool {
-    SUFFIXES.contains(&s.to_ascii_lowercase().as_str())
+    // The list is lower-case ASCII: what `to_ascii_lowercase` and `==` give, without a copy.
+    SUFFIXES.iter().any(|x| x.eq_ignore_ascii_case(s))
 }
 
 fn is_particle(w: &str) -> bool {

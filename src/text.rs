@@ -38,31 +38,29 @@ fn is_collapsed(b: &[u8]) -> bool {
     }
     let mut prev_space = false;
     let mut i = 0;
-    // Eight bytes at a time. When they are ASCII with no control byte, only two
-    // spaces in a row (inside the word, or across from the previous one) can make
-    // the value need collapsing; other words are looked at byte by byte.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    while i + 8 <= b.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[i..i + 8]);
-        let w = u64::from_le_bytes(word);
-        // A byte ≥ 0x80, or below 0x20 (`hasless`, exact for ASCII bytes).
-        if w & HIGH != 0 || w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 {
-            if !bytes_collapsed(b, i, i + 8, &mut prev_space) {
-                return false;
-            }
-        } else {
-            // 0x80 in exactly the bytes that are spaces.
-            let x = w ^ (ONES * 0x20);
-            let spaces = !(((x & LOW7) + LOW7) | x | LOW7);
-            if spaces & (spaces << 8) != 0 || (prev_space && spaces & 0x80 != 0) {
-                return false;
-            }
-            prev_space = spaces >> 63 != 0;
+    // 32 bytes at a time, tested without branches (vector compares) for
+    // exactly what `bytes_collapsed` rejects: a control blank, the bytes of a
+    // Unicode blank, two spaces in a row. The window runs three bytes past the
+    // block so that a character or a pair starting in it is seen whole.
+    while let Some(w) = b.get(i..i + 35) {
+        let mut bad = false;
+        for j in 0..32 {
+            let (c, n1, n2) = (w[j], w[j + 1], w[j + 2]);
+            bad |= (c.wrapping_sub(b'\t') < 5)
+                | ((c == b' ') & (n1 == b' '))
+                | ((c == 0xC2) & ((n1 == 0x85) | (n1 == 0xA0)))
+                | ((c == 0xE1) & (n1 == 0x9A) & (n2 == 0x80))
+                | ((c == 0xE2)
+                    & (((n1 == 0x80)
+                        & ((n2 <= 0x8A) | (n2 == 0xA8) | (n2 == 0xA9) | (n2 == 0xAF)))
+                        | ((n1 == 0x81) & (n2 == 0x9F))))
+                | ((c == 0xE3) & (n1 == 0x80) & (n2 == 0x80));
         }
-        i += 8;
+        if bad || (prev_space && w[0] == b' ') {
+            return false;
+        }
+        prev_space = w[31] == b' ';
+        i += 32;
     }
     bytes_collapsed(b, i, b.len(), &mut prev_space)
 }
@@ -225,6 +223,37 @@ mod collapse_tests {
                 matches!(collapse_ws(&one), std::borrow::Cow::Borrowed(_)),
                 "{at}"
             );
+        }
+    }
+
+    /// In values long enough for the 32-byte blocks: every blank and every
+    /// double space is seen wherever it falls (inside a block, across two,
+    /// in the tail), and non-blank multi-byte characters are let through.
+    #[test]
+    fn blocks_see_every_blank() {
+        let base: String = "abc\u{2013}defgh\u{e9}ijklmnopqrstuvwxyz 0123456789"
+            .repeat(3)
+            .chars()
+            .collect();
+        let blanks = (0..0x3100u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace());
+        for c in blanks.chain(["\u{2013}", "\u{2028}"].iter().flat_map(|s| s.chars())) {
+            for at in (1..base.len()).filter(|&at| base.is_char_boundary(at)) {
+                for s in [
+                    format!("{}{c}{}", &base[..at], &base[at..]),
+                    format!("{} {c}{}", &base[..at], &base[at..]),
+                ] {
+                    let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert_eq!(collapse_ws(&s), want, "U+{:04X} at {at}", c as u32);
+                    assert_eq!(
+                        matches!(collapse_ws(&s), std::borrow::Cow::Borrowed(_)),
+                        want == s,
+                        "U+{:04X} at {at}",
+                        c as u32
+                    );
+                }
+            }
         }
     }
 
