@@ -87,16 +87,12 @@ impl<W: Write> Entry<'_, W> {
     }
 
     fn escaped(&mut self, name: &str, value: &str, protect_case: bool) -> fmt::Result {
-        if value.trim().is_empty() {
+        let value = value.trim();
+        if value.is_empty() {
             return Ok(());
         }
         self.open(name)?;
-        escape(
-            value.trim(),
-            self.opts.latex_accents,
-            protect_case,
-            self.out,
-        )?;
+        escape(value, self.opts.latex_accents, protect_case, self.out)?;
         self.out.write_char('}')
     }
 
@@ -357,7 +353,11 @@ pub fn write_entry(
             e.field("eid", v)?;
             continue;
         }
-        e.field(&k.to_ascii_lowercase(), v)?;
+        if k.bytes().any(|b| b.is_ascii_uppercase()) {
+            e.field(&k.to_ascii_lowercase(), v)?;
+        } else {
+            e.field(k, v)?;
+        }
     }
     for (role, names) in &r.names {
         if matches!(*role, "author" | "editor") || (bl && *role == "translator") {
