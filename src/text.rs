@@ -226,6 +226,19 @@ mod collapse_tests {
         }
     }
 
+    /// `collapse_ws(s)` is `split_whitespace` joined by spaces, and borrowed
+    /// exactly when that equals `s` (`c` is the character under test).
+    fn same_as_split_whitespace(s: &str, c: char) {
+        let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(collapse_ws(s), want, "U+{:04X} in {s:?}", c as u32);
+        assert_eq!(
+            matches!(collapse_ws(s), std::borrow::Cow::Borrowed(_)),
+            want == s,
+            "U+{:04X} in {s:?}",
+            c as u32
+        );
+    }
+
     /// In values long enough for the 32-byte blocks: every blank and every
     /// double space is seen wherever it falls (inside a block, across two,
     /// in the tail), and non-blank multi-byte characters are let through.
@@ -244,14 +257,7 @@ mod collapse_tests {
                     format!("{}{c}{}", &base[..at], &base[at..]),
                     format!("{} {c}{}", &base[..at], &base[at..]),
                 ] {
-                    let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
-                    assert_eq!(collapse_ws(&s), want, "U+{:04X} at {at}", c as u32);
-                    assert_eq!(
-                        matches!(collapse_ws(&s), std::borrow::Cow::Borrowed(_)),
-                        want == s,
-                        "U+{:04X} at {at}",
-                        c as u32
-                    );
+                    same_as_split_whitespace(&s, c);
                 }
             }
         }
@@ -261,7 +267,8 @@ mod collapse_tests {
     /// doubled, at either end and between letters.
     #[test]
     fn every_blank_is_seen() {
-        // Positions 0–17 of a longer value too: both sides of the eight-byte steps.
+        // Positions 0–17 of a longer value too (values this short are checked
+        // byte by byte; `blocks_see_every_blank` covers the 32-byte blocks).
         let long = "abcdefghijklmnopq";
         for c in (0..0x3100u32).filter_map(char::from_u32) {
             let mut cases = vec![
@@ -277,14 +284,7 @@ mod collapse_tests {
                 cases.push(format!("{} {c}{}", &long[..at], &long[at..]));
             }
             for s in cases {
-                let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
-                assert_eq!(collapse_ws(&s), want, "U+{:04X} in {s:?}", c as u32);
-                assert_eq!(
-                    matches!(collapse_ws(&s), std::borrow::Cow::Borrowed(_)),
-                    want == s,
-                    "U+{:04X} in {s:?}",
-                    c as u32
-                );
+                same_as_split_whitespace(&s, c);
             }
         }
     }
