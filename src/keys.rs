@@ -128,33 +128,37 @@ pub fn base_key_with(r: &Reference, style: KeyStyle) -> String {
     if let Some(id) = r.id.as_deref().filter(|i| usable_id(i)) {
         return id.trim().to_string();
     }
-    let mut key = String::new();
+    // Built in place: this runs for every reference written.
+    let mut key = String::with_capacity(32);
     if let Some(n) = r.primary_names().first() {
         let fam = if n.is_literal() {
-            n.literal.clone()
+            &n.literal
         } else {
-            n.family.clone()
+            &n.family
         };
-        let word = fam.split_whitespace().next().unwrap_or("").to_string();
-        key.push_str(&ascii_word(&word));
+        push_ascii_word(&mut key, fam.split_whitespace().next().unwrap_or(""));
     }
     if key.is_empty() {
         key.push_str("anon");
     }
     match r.year() {
-        Some(y) => key.push_str(&y.to_string()),
+        Some(y) => {
+            use std::fmt::Write;
+            let _ = write!(key, "{y}");
+        }
         None => key.push_str("nd"),
     }
     if style == KeyStyle::AuthorYear {
         return key;
     }
     if let Some(t) = r.get("title") {
-        if let Some(w) = t
-            .split_whitespace()
-            .map(ascii_word)
-            .find(|w| !w.is_empty() && !STOP.contains(&w.as_str()))
-        {
-            key.push_str(&w);
+        let base = key.len();
+        for w in t.split_whitespace() {
+            push_ascii_word(&mut key, w);
+            if key.len() > base && !STOP.contains(&&key[base..]) {
+                break;
+            }
+            key.truncate(base);
         }
     }
     key
@@ -163,18 +167,40 @@ pub fn base_key_with(r: &Reference, style: KeyStyle) -> String {
 /// Lowercase ASCII letters and digits of a word, accents folded (`Müller` → `muller`).
 pub fn ascii_word(w: &str) -> String {
     let mut out = String::new();
+    push_ascii_word(&mut out, w);
+    out
+}
+
+/// [`ascii_word`] appended to `out`, without a string per word or letter.
+fn push_ascii_word(out: &mut String, w: &str) {
     for c in w.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-        } else if let Some(f) = fold(c) {
-            out.push_str(&f.to_ascii_lowercase());
+        } else {
+            match folded(c) {
+                Some(Folded::Str(f)) => out.extend(f.chars().map(|c| c.to_ascii_lowercase())),
+                Some(Folded::Char(f)) => out.push(f.to_ascii_lowercase()),
+                None => {}
+            }
         }
     }
-    out
 }
 
 /// ASCII for Latin letters with diacritics (Latin-1 Supplement and Latin Extended-A).
 pub fn fold(c: char) -> Option<String> {
+    folded(c).map(|f| match f {
+        Folded::Str(s) => s.to_string(),
+        Folded::Char(c) => c.to_string(),
+    })
+}
+
+/// What [`fold`] gives, not yet copied into a string.
+enum Folded {
+    Str(&'static str),
+    Char(char),
+}
+
+fn folded(c: char) -> Option<Folded> {
     const L1: &str = "AAAAAAACEEEEIIIIDNOOOOO×OUUUUYÞsaaaaaaaceeeeiiiidnooooo÷ouuuuyþy";
     const EXT_A: &str = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
     let cp = c as u32;
@@ -199,7 +225,7 @@ pub fn fold(c: char) -> Option<String> {
                     .chars()
                     .nth((cp - base) as usize)
                     .filter(|ch| ch.is_ascii_alphabetic())
-                    .map(|ch| ch.to_string())
+                    .map(Folded::Char)
             };
             return match cp {
                 0xC0..=0xFF => from(L1, 0xC0),
@@ -208,7 +234,7 @@ pub fn fold(c: char) -> Option<String> {
             };
         }
     };
-    Some(s.to_string())
+    Some(Folded::Str(s))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! makes styles print "Organization, W. H.".
 
 use crate::text::collapse_ws;
+use std::borrow::Cow;
 
 /// A name in CSL form. A literal name (organisation, single word) has only `literal`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -147,15 +148,26 @@ impl Name {
 
     /// Family name with its non-dropping particle (`van der Waals`).
     pub fn full_family(&self) -> String {
-        if self.is_literal() {
-            return self.literal.clone();
-        }
-        join_nonempty(&[&self.non_dropping_particle, &self.family], " ")
+        self.family_text().into_owned()
     }
 
     /// Given name with its dropping particle (`Ludwig van`).
     pub fn full_given(&self) -> String {
-        join_nonempty(&[&self.given, &self.dropping_particle], " ")
+        self.given_text().into_owned()
+    }
+
+    /// [`Name::full_family`], borrowed when it is one part (nearly always):
+    /// the writers ask for it for every name.
+    pub(crate) fn family_text(&self) -> Cow<'_, str> {
+        if self.is_literal() {
+            return Cow::Borrowed(&self.literal);
+        }
+        join_nonempty(&self.non_dropping_particle, &self.family)
+    }
+
+    /// [`Name::full_given`], borrowed when it is one part.
+    pub(crate) fn given_text(&self) -> Cow<'_, str> {
+        join_nonempty(&self.given, &self.dropping_particle)
     }
 
     /// The name as RIS writes it: `Family, Given, Suffix`, or the literal.
@@ -208,23 +220,29 @@ impl Name {
             };
         }
         if s.contains(',') {
-            let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-            let family_part = parts[0];
-            let (given, suffix) = match parts.len() {
-                1 => ("", String::new()),
-                2 => {
-                    if is_suffix(parts[1]) {
-                        ("", parts[1].to_string())
+            // The parts between commas, without collecting them (one name per call).
+            let mut parts = s.split(',').map(str::trim);
+            let family_part = parts.next().unwrap_or("");
+            let (given, suffix) = match (parts.next(), parts.next()) {
+                (None, _) => ("", String::new()),
+                (Some(p1), None) => {
+                    if is_suffix(p1) {
+                        ("", p1.to_string())
                     } else {
-                        (parts[1], String::new())
+                        (p1, String::new())
                     }
                 }
-                _ => {
+                (Some(p1), Some(p2)) => {
                     // "Family, Jr., Given" (BibTeX order) or "Family, Given, Suffix" (RIS order).
-                    if is_suffix(parts[1]) && !is_suffix(parts[2]) {
-                        (parts[2], parts[1].to_string())
+                    if is_suffix(p1) && !is_suffix(p2) {
+                        (p2, p1.to_string())
                     } else {
-                        (parts[1], parts[2..].join(", "))
+                        let mut rest = p2.to_string();
+                        for p in parts {
+                            rest.push_str(", ");
+                            rest.push_str(p);
+                        }
+                        (p1, rest)
                     }
                 }
             };
@@ -314,22 +332,33 @@ impl Name {
 /// Splits a name line that holds several names separated by `;` (RIS 2011 allows one
 /// name per tag; exporters such as Mendeley and some library catalogues pack several).
 pub fn parse_list(raw: &str) -> Vec<Name> {
-    raw.split(';')
-        .map(Name::parse)
-        .filter(|n| *n != Name::default())
-        .collect()
+    let mut names = Vec::new();
+    parse_list_into(raw, &mut names);
+    names
+}
+
+/// [`parse_list`] appended to `names`: the reader adds each tag's names to its
+/// role's list, without a vector per tag.
+pub(crate) fn parse_list_into(raw: &str, names: &mut Vec<Name>) {
+    names.extend(
+        raw.split(';')
+            .map(Name::parse)
+            .filter(|n| *n != Name::default()),
+    );
 }
 
 /// `K`, `K.`, `JM`, `J.M.`, `J.-P.`: upper-case letters, at most three, with dots or hyphens.
 fn is_initials(w: &str) -> bool {
-    let letters: Vec<char> = w.chars().filter(|c| *c != '.' && *c != '-').collect();
-    !letters.is_empty()
-        && letters.len() <= 3
-        && letters.iter().all(|c| c.is_uppercase())
-        && (letters.len() == 1 || w.contains('.') || !w.chars().any(|c| c == '-'))
-        && !(letters.len() > 1
-            && !w.contains('.')
-            && SUFFIXES.contains(&w.to_ascii_lowercase().as_str()))
+    let (mut letters, mut upper) = (0, true);
+    for c in w.chars().filter(|c| *c != '.' && *c != '-') {
+        letters += 1;
+        upper &= c.is_uppercase();
+    }
+    letters != 0
+        && letters <= 3
+        && upper
+        && (letters == 1 || w.contains('.') || !w.chars().any(|c| c == '-'))
+        && !(letters > 1 && !w.contains('.') && is_suffix(w))
 }
 
 /// Words that open an institution's name, never a person's (`De Vlinderstichting`).
@@ -349,7 +378,8 @@ fn looks_like_name_word(w: &str) -> bool {
 }
 
 fn is_suffix(s: &str) -> bool {
-    SUFFIXES.contains(&s.to_ascii_lowercase().as_str())
+    // The list is lower-case ASCII: what `to_ascii_lowercase` and `==` give, without a copy.
+    SUFFIXES.iter().any(|x| x.eq_ignore_ascii_case(s))
 }
 
 fn is_particle(w: &str) -> bool {
@@ -415,15 +445,13 @@ pub fn looks_like_org(s: &str) -> bool {
                 .any(|w| matches!(w.as_str(), "of" | "for" | "the"))
 }
 
-fn join_nonempty(parts: &[&str], sep: &str) -> String {
-    let mut out = String::new();
-    for p in parts.iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push_str(sep);
-        }
-        out.push_str(p);
+/// `a b`, or the one of them that is not empty (borrowed).
+fn join_nonempty<'a>(a: &'a str, b: &'a str) -> Cow<'a, str> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => Cow::Borrowed(b),
+        (false, true) => Cow::Borrowed(a),
+        (false, false) => Cow::Owned(format!("{a} {b}")),
     }
-    out
 }
 
 #[cfg(test)]

@@ -38,31 +38,29 @@ fn is_collapsed(b: &[u8]) -> bool {
     }
     let mut prev_space = false;
     let mut i = 0;
-    // Eight bytes at a time. When they are ASCII with no control byte, only two
-    // spaces in a row (inside the word, or across from the previous one) can make
-    // the value need collapsing; other words are looked at byte by byte.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    while i + 8 <= b.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[i..i + 8]);
-        let w = u64::from_le_bytes(word);
-        // A byte ≥ 0x80, or below 0x20 (`hasless`, exact for ASCII bytes).
-        if w & HIGH != 0 || w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 {
-            if !bytes_collapsed(b, i, i + 8, &mut prev_space) {
-                return false;
-            }
-        } else {
-            // 0x80 in exactly the bytes that are spaces.
-            let x = w ^ (ONES * 0x20);
-            let spaces = !(((x & LOW7) + LOW7) | x | LOW7);
-            if spaces & (spaces << 8) != 0 || (prev_space && spaces & 0x80 != 0) {
-                return false;
-            }
-            prev_space = spaces >> 63 != 0;
+    // 32 bytes at a time, tested without branches (vector compares) for
+    // exactly what `bytes_collapsed` rejects: a control blank, the bytes of a
+    // Unicode blank, two spaces in a row. The window runs three bytes past the
+    // block so that a character or a pair starting in it is seen whole.
+    while let Some(w) = b.get(i..i + 35) {
+        let mut bad = false;
+        for j in 0..32 {
+            let (c, n1, n2) = (w[j], w[j + 1], w[j + 2]);
+            bad |= (c.wrapping_sub(b'\t') < 5)
+                | ((c == b' ') & (n1 == b' '))
+                | ((c == 0xC2) & ((n1 == 0x85) | (n1 == 0xA0)))
+                | ((c == 0xE1) & (n1 == 0x9A) & (n2 == 0x80))
+                | ((c == 0xE2)
+                    & (((n1 == 0x80)
+                        & ((n2 <= 0x8A) | (n2 == 0xA8) | (n2 == 0xA9) | (n2 == 0xAF)))
+                        | ((n1 == 0x81) & (n2 == 0x9F))))
+                | ((c == 0xE3) & (n1 == 0x80) & (n2 == 0x80));
         }
-        i += 8;
+        if bad || (prev_space && w[0] == b' ') {
+            return false;
+        }
+        prev_space = w[31] == b' ';
+        i += 32;
     }
     bytes_collapsed(b, i, b.len(), &mut prev_space)
 }
@@ -134,6 +132,51 @@ fn collapse_copy(s: &str) -> String {
     out
 }
 
+/// The first index at or after `from` whose byte is `hit`, or `b.len()`.
+///
+/// The writers look for the few bytes that need escaping in long values
+/// (abstracts) that nearly never have one: 32 bytes are tested at a time
+/// without branching (the compiler turns that into vector compares), and only
+/// the block with a hit is searched byte by byte.
+#[inline(always)]
+pub(crate) fn find_byte(b: &[u8], from: usize, hit: impl Fn(u8) -> bool) -> usize {
+    let mut i = from;
+    while let Some(block) = b.get(i..i + 32) {
+        if block.iter().fold(false, |any, &c| any | hit(c)) {
+            break;
+        }
+        i += 32;
+    }
+    i + b[i..].iter().position(|&c| hit(c)).unwrap_or(b.len() - i)
+}
+
+#[cfg(test)]
+mod find_byte_tests {
+    /// The same answer as a plain search, wherever the byte falls.
+    #[test]
+    fn agrees_with_position() {
+        let base: Vec<u8> = (0..100u8).map(|i| b'a' + i % 26).collect();
+        for at in 0..=base.len() {
+            let mut v = base.clone();
+            if at < v.len() {
+                v[at] = b'"';
+            }
+            for from in [0, 1, 31, 32, 33, at.min(v.len())] {
+                let from = from.min(v.len());
+                let want = v[from..]
+                    .iter()
+                    .position(|&c| c == b'"')
+                    .map_or(v.len(), |p| p + from);
+                assert_eq!(
+                    super::find_byte(&v, from, |c| c == b'"'),
+                    want,
+                    "{at} {from}"
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod collapse_tests {
     use super::collapse_ws;
@@ -183,11 +226,49 @@ mod collapse_tests {
         }
     }
 
+    /// `collapse_ws(s)` is `split_whitespace` joined by spaces, and borrowed
+    /// exactly when that equals `s` (`c` is the character under test).
+    fn same_as_split_whitespace(s: &str, c: char) {
+        let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(collapse_ws(s), want, "U+{:04X} in {s:?}", c as u32);
+        assert_eq!(
+            matches!(collapse_ws(s), std::borrow::Cow::Borrowed(_)),
+            want == s,
+            "U+{:04X} in {s:?}",
+            c as u32
+        );
+    }
+
+    /// In values long enough for the 32-byte blocks: every blank and every
+    /// double space is seen wherever it falls (inside a block, across two,
+    /// in the tail), and non-blank multi-byte characters are let through.
+    #[test]
+    fn blocks_see_every_blank() {
+        let base: String = "abc\u{2013}defgh\u{e9}ijklmnopqrstuvwxyz 0123456789"
+            .repeat(3)
+            .chars()
+            .collect();
+        let blanks = (0..0x3100u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace());
+        for c in blanks.chain(["\u{2013}", "\u{2028}"].iter().flat_map(|s| s.chars())) {
+            for at in (1..base.len()).filter(|&at| base.is_char_boundary(at)) {
+                for s in [
+                    format!("{}{c}{}", &base[..at], &base[at..]),
+                    format!("{} {c}{}", &base[..at], &base[at..]),
+                ] {
+                    same_as_split_whitespace(&s, c);
+                }
+            }
+        }
+    }
+
     /// The check agrees with `char::is_whitespace` for every character, alone,
     /// doubled, at either end and between letters.
     #[test]
     fn every_blank_is_seen() {
-        // Positions 0–17 of a longer value too: both sides of the eight-byte steps.
+        // Positions 0–17 of a longer value too (values this short are checked
+        // byte by byte; `blocks_see_every_blank` covers the 32-byte blocks).
         let long = "abcdefghijklmnopq";
         for c in (0..0x3100u32).filter_map(char::from_u32) {
             let mut cases = vec![
@@ -203,14 +284,7 @@ mod collapse_tests {
                 cases.push(format!("{} {c}{}", &long[..at], &long[at..]));
             }
             for s in cases {
-                let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
-                assert_eq!(collapse_ws(&s), want, "U+{:04X} in {s:?}", c as u32);
-                assert_eq!(
-                    matches!(collapse_ws(&s), std::borrow::Cow::Borrowed(_)),
-                    want == s,
-                    "U+{:04X} in {s:?}",
-                    c as u32
-                );
+                same_as_split_whitespace(&s, c);
             }
         }
     }

@@ -387,14 +387,17 @@ impl<'a> Pass<'a> {
                     }
                 }
                 self.state.seen_record = true;
+                // Room for a typical record's fields at once, not grown from one.
+                let mut fields = Vec::with_capacity(24);
+                fields.push(RawField {
+                    tag,
+                    value: Cow::Borrowed(value),
+                    line: self.state.line,
+                    column,
+                    span,
+                });
                 self.current = Some(RawRecord {
-                    fields: vec![RawField {
-                        tag,
-                        value: Cow::Borrowed(value),
-                        line: self.state.line,
-                        column,
-                        span,
-                    }],
+                    fields,
                     line: self.state.line,
                     start: at,
                     closed: false,

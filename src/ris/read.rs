@@ -14,9 +14,12 @@ use crate::text::{self, shorten};
 /// Maps one raw record to a reference, adding diagnostics.
 pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Reference {
     let raw_ty = rec.ty().map(|t| t.trim().to_ascii_uppercase());
-    let (ris_type, lookup_ty, item_type) = match raw_ty.as_deref() {
-        Some(t) => match table::csl_type(t) {
-            Some(c) => (t.to_string(), table::canonical_type(t).to_string(), c),
+    let (ris_type, lookup_ty, item_type) = match raw_ty {
+        Some(t) => match table::csl_type(&t) {
+            Some(c) => {
+                let canonical = table::canonical_type(&t).to_string();
+                (t, canonical, c)
+            }
             None => {
                 let msg = if t.is_empty() {
                     "record has an empty TY; read as a generic document (GEN), all its data kept"
@@ -52,16 +55,29 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     let mut sp: Option<&RawField> = None;
     let mut ep: Option<&RawField> = None;
     let mut dates: Vec<(&'static str, &RawField)> = Vec::new();
-    let mut containers: Vec<(&'static table::Row, &RawField)> = Vec::new();
+    // Sized once: most fields of a record are single-valued text.
+    let mut containers: Vec<(&'static table::Row, &RawField)> =
+        Vec::with_capacity(rec.fields.len());
 
-    for f in rec.fields.iter().skip(usize::from(rec.ty().is_some())) {
+    let skip = usize::from(rec.ty().is_some());
+    // The fields from `i` on with the same tag as field `i`: room for a list the
+    // first time it gets a value, not grown one tag at a time.
+    let same_tag_from = |i: usize| {
+        rec.fields[i..]
+            .iter()
+            .filter(|g| g.tag == rec.fields[i].tag)
+            .count()
+    };
+    for (i, f) in rec.fields.iter().enumerate().skip(skip) {
         let raw = f.value.trim();
+        let tag = f.tag.as_str();
+        let row = rows.get(tag);
         // Continuation lines arrive joined by newlines: one item per line for keywords,
         // notes and links; wrapped text for everything else.
         let flat_value;
         let value = if raw.contains('\n')
             && !matches!(
-                rows.get(f.tag.as_str()).map(|r| r.kind),
+                row.map(|r| r.kind),
                 Some(Kind::Keyword | Kind::Joined | Kind::Url)
             ) {
             flat_value = raw.replace('\n', " ");
@@ -72,8 +88,7 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         if value.is_empty() {
             continue;
         }
-        let tag = f.tag.as_str();
-        let Some(row) = rows.get(tag) else {
+        let Some(row) = row else {
             let msg = unmapped_msg(tag, &r.ris_type);
             extra(&mut r, f, diags, DiagKind::UnknownTagKept, msg);
             continue;
@@ -92,8 +107,16 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                 v.push_str(value);
             }
             Kind::Name => {
-                let names = name::parse_list(value);
+                let names = r.names.entry(row.var).or_default();
                 if names.is_empty() {
+                    names.reserve(same_tag_from(i));
+                }
+                let before = names.len();
+                name::parse_list_into(value, names);
+                if names.len() == before {
+                    if before == 0 {
+                        r.names.remove(row.var);
+                    }
                     extra(
                         &mut r,
                         f,
@@ -101,8 +124,6 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                         DiagKind::UnreadableKept,
                         format!("{tag}: no name could be read; value kept"),
                     );
-                } else {
-                    r.names.entry(row.var).or_default().extend(names);
                 }
             }
             Kind::Date => dates.push((row.var, f)),
@@ -127,6 +148,9 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
                 }
             }
             Kind::Keyword => {
+                if r.keywords.is_empty() {
+                    r.keywords.reserve(same_tag_from(i));
+                }
                 for k in value
                     .split([';', '\n'])
                     .map(str::trim)
@@ -194,6 +218,9 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
         }
     }
 
+    // Each candidate sets at most one variable; pages and a DOI found in notes
+    // may add two more.
+    r.fields.reserve(containers.len() + 2);
     read_containers(&mut r, containers, diags);
     // When dates disagree, the 2011 tag wins over the old one: DA (full date) over
     // PY (year) over Y1 (deprecated), whatever their order in the record.
@@ -205,23 +232,21 @@ pub fn read_record(rec: &RawRecord<'_>, diags: &mut Vec<Diagnostic>) -> Referenc
     read_dates(&mut r, &dates, diags);
     read_pages(&mut r, ty, sp, ep);
     if r.get("DOI").is_none() {
-        find_doi(&mut r, ty, rec);
+        find_doi(&mut r, rows, rec);
     }
     read_labelled_notes(&mut r, ty, rec);
     // Only an abbreviated name (J2/JA) for a type that has a container: use it as the
     // container too, so that styles print a journal (Zotero does the same).
     if r.get("container-title").is_none()
-        && table::lookup(ty, "T2").is_some_and(|row| row.var == "container-title")
+        && rows
+            .get("T2")
+            .is_some_and(|row| row.var == "container-title")
     {
         if let Some(short) = r.get("container-title-short").map(str::to_string) {
             r.fields.insert("container-title", short);
         }
     }
     r
-}
-
-fn lookup_kind(ty: &str, tag: &str) -> Option<Kind> {
-    table::lookup(ty, tag).map(|r| r.kind)
 }
 
 fn unmapped_msg(tag: &str, ty: &str) -> String {
@@ -462,10 +487,12 @@ pub fn clean_doi(value: &str) -> Option<String> {
 }
 
 /// `DO` absent: a DOI in `M3`, `N1`, `L3` or a URL tag (some exporters put it there).
-fn find_doi(r: &mut Reference, ty: &str, rec: &RawRecord<'_>) {
+fn find_doi(r: &mut Reference, rows: table::TypeRows<'_>, rec: &RawRecord<'_>) {
     for f in &rec.fields {
         let tag = f.tag.as_str();
-        if !(matches!(tag, "M3" | "N1" | "L3" | "DI") || lookup_kind(ty, tag) == Some(Kind::Url)) {
+        if !(matches!(tag, "M3" | "N1" | "L3" | "DI")
+            || rows.get(tag).map(|r| r.kind) == Some(Kind::Url))
+        {
             continue;
         }
         // Line by line: the RIS writer writes each line of a note or a link list as

@@ -81,20 +81,18 @@ impl<W: Write> Entry<'_, W> {
     /// Opens `name = {`, counting the field.
     fn open(&mut self, name: &str) -> fmt::Result {
         self.out_fields += 1;
-        write!(self.out, ",\n  {name} = {{")
+        self.out.write_str(",\n  ")?;
+        self.out.write_str(name)?;
+        self.out.write_str(" = {")
     }
 
     fn escaped(&mut self, name: &str, value: &str, protect_case: bool) -> fmt::Result {
-        if value.trim().is_empty() {
+        let value = value.trim();
+        if value.is_empty() {
             return Ok(());
         }
         self.open(name)?;
-        escape(
-            value.trim(),
-            self.opts.latex_accents,
-            protect_case,
-            self.out,
-        )?;
+        escape(value, self.opts.latex_accents, protect_case, self.out)?;
         self.out.write_char('}')
     }
 
@@ -136,7 +134,9 @@ impl<W: Write> Entry<'_, W> {
             return Ok(());
         }
         self.out_fields += 1;
-        write!(self.out, ",\n  {name} = {{")?;
+        self.out.write_str(",\n  ")?;
+        self.out.write_str(name)?;
+        self.out.write_str(" = {")?;
         for (i, n) in names.iter().enumerate() {
             if i > 0 {
                 self.out.write_str(" and ")?;
@@ -148,33 +148,35 @@ impl<W: Write> Entry<'_, W> {
                 self.out.write_char('}')?;
                 continue;
             }
-            let fam = n.full_family();
+            let fam = n.family_text();
+            let given = n.given_text();
             // Braces keep a family name one unit where BibTeX would split it: at " and ",
             // at a comma, or at spaces when no given name follows ("A ß" alone would
             // read as given "A", family "ß").
-            let lone = n.full_given().is_empty()
-                && n.suffix.is_empty()
-                && fam.contains(char::is_whitespace);
-            let fam = if lone || splits_names(&fam) || fam.contains(',') {
-                format!("{{{fam}}}")
-            } else {
-                fam
-            };
-            escape_name(&fam, self.opts.latex_accents, self.out)?;
-            for part in [n.suffix.clone(), n.full_given()] {
+            let lone = given.is_empty() && n.suffix.is_empty() && fam.contains(char::is_whitespace);
+            self.name_part(&fam, lone)?;
+            for part in [n.suffix.as_str(), &given] {
                 if part.is_empty() {
                     continue;
                 }
                 self.out.write_str(", ")?;
-                let part = if splits_names(&part) || part.contains(',') {
-                    format!("{{{part}}}")
-                } else {
-                    part
-                };
-                escape_name(&part, self.opts.latex_accents, self.out)?;
+                self.name_part(part, false)?;
             }
         }
         self.out.write_char('}')
+    }
+
+    /// One part of a name, in braces when BibTeX would split it (at `and` or
+    /// a comma) or when `brace` says so.
+    fn name_part(&mut self, part: &str, brace: bool) -> fmt::Result {
+        if brace || splits_names(part) || part.contains(',') {
+            // What `escape_name` gives for the part in braces, without the copy.
+            self.out.write_char('{')?;
+            escape(part, self.opts.latex_accents, false, self.out)?;
+            self.out.write_char('}')
+        } else {
+            escape_name(part, self.opts.latex_accents, self.out)
+        }
     }
 }
 
@@ -351,7 +353,11 @@ pub fn write_entry(
             e.field("eid", v)?;
             continue;
         }
-        e.field(&k.to_ascii_lowercase(), v)?;
+        if k.bytes().any(|b| b.is_ascii_uppercase()) {
+            e.field(&k.to_ascii_lowercase(), v)?;
+        } else {
+            e.field(k, v)?;
+        }
     }
     for (role, names) in &r.names {
         if matches!(*role, "author" | "editor") || (bl && *role == "translator") {
@@ -426,7 +432,8 @@ fn pages(p: &str) -> String {
 /// `\textbraceright{}`, so that no value can close its entry early.
 pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) -> fmt::Result {
     // Most values (abstracts above all) need nothing: write them in one piece.
-    if !protect_case && (!accents || s.is_ascii()) && !s.bytes().any(|b| SPECIAL[usize::from(b)]) {
+    if !protect_case && crate::text::find_byte(s.as_bytes(), 0, |b| special(b, accents)) == s.len()
+    {
         return out.write_str(s);
     }
     let balanced = braces_balance(s);
@@ -453,29 +460,35 @@ pub fn escape(s: &str, accents: bool, protect_case: bool, out: &mut impl Write) 
     Ok(())
 }
 
-/// Bytes that LaTeX or BibTeX read as more than themselves (and line breaks).
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    let specials = b"\\{}&%$#_~^\n\r";
-    while i < specials.len() {
-        t[specials[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+/// A byte that LaTeX or BibTeX reads as more than itself (or a line break),
+/// or with `accents` one of a non-ASCII character: comparisons, not a table,
+/// so that blocks of bytes are tested at once ([`crate::text::find_byte`]).
+#[inline(always)]
+fn special(b: u8, accents: bool) -> bool {
+    // `|`, not `matches!` or `||`: no branches (a `match` became a jump table).
+    (b == b'\\')
+        | (b == b'{')
+        | (b == b'}')
+        | (b == b'&')
+        | (b == b'%')
+        | (b == b'$')
+        | (b == b'#')
+        | (b == b'_')
+        | (b == b'~')
+        | (b == b'^')
+        | (b == b'\n')
+        | (b == b'\r')
+        | (accents & (b >= 0x80))
+}
 
 /// [`escape`] without case protection: runs of plain text are written whole.
 fn escape_text(s: &str, accents: bool, balanced: bool, out: &mut impl Write) -> fmt::Result {
     let b = s.as_bytes();
     let mut plain_from = 0;
     let mut i = 0;
-    while i < b.len() {
-        let byte = b[i];
-        if byte < 0x80 && !SPECIAL[usize::from(byte)] || byte >= 0x80 && !accents {
-            i += 1;
-            continue;
-        }
+    loop {
+        i = crate::text::find_byte(b, i, |c| special(c, accents));
+        let Some(&byte) = b.get(i) else { break };
         out.write_str(&s[plain_from..i])?;
         if byte >= 0x80 {
             let c = s[i..].chars().next().unwrap_or('\u{fffd}');
