@@ -276,8 +276,9 @@ impl Decoder {
             self.pending = rest.to_vec();
             return;
         }
-        // A byte that is not UTF-8. With only ASCII before it, the file is
-        // Windows-1252 (which agrees with ASCII); after UTF-8 it is damage.
+        // A byte that is not UTF-8. With only ASCII before it (and no UTF-8
+        // BOM), the file is Windows-1252, which agrees with ASCII; after a BOM
+        // or a UTF-8 character it is damage, replaced.
         self.state = if self.utf8_sure {
             self.replaced();
             State::Decoding(UTF_8.new_decoder_without_bom_handling())
