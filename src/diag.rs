@@ -96,6 +96,9 @@ pub enum DiagKind {
     StrayEr,
     /// A tag before any `TY`: a `GEN` record was started.
     TagOutsideRecord,
+    /// Tagged lines between an `ER` and the next `TY` (a database's
+    /// annotations, as Ovid writes): kept with the record before.
+    TagsAfterEr,
     /// A lower-case tag (`ty  - `) read as upper case.
     LowercaseTag,
     /// Lines of text before the first `TY` (an export header), skipped: this
@@ -147,6 +150,7 @@ impl DiagKind {
             DiagKind::TextAfterEr => "text-after-er",
             DiagKind::StrayEr => "stray-er",
             DiagKind::TagOutsideRecord => "tag-outside-record",
+            DiagKind::TagsAfterEr => "tags-after-er",
             DiagKind::LowercaseTag => "lowercase-tag",
             DiagKind::HeaderSkipped { .. } => "header-skipped",
             DiagKind::TextSkipped { .. } => "text-skipped",
@@ -252,6 +256,7 @@ mod tests {
             DiagKind::TextAfterEr,
             DiagKind::StrayEr,
             DiagKind::TagOutsideRecord,
+            DiagKind::TagsAfterEr,
             DiagKind::LowercaseTag,
             DiagKind::HeaderSkipped { lines: 1 },
             DiagKind::TextSkipped { lines: 1 },

@@ -84,9 +84,10 @@ pub struct Lexer {
 pub struct Lexed<'a> {
     /// The records, in input order.
     pub records: Vec<RawRecord<'a>>,
-    /// Bytes of the piece used: up to just after the last `ER` line (the rest
-    /// starts a record that may go on in the next piece), or all of it at
-    /// the end of the input.
+    /// Bytes of the piece used: up to the start of its last `TY` line that
+    /// opens a record (the rest may go on in the next piece, and lines after
+    /// an `ER` may still join that record), or all of it at the end of the
+    /// input.
     pub consumed: usize,
 }
 
@@ -146,6 +147,23 @@ struct Pass<'a> {
     current: Option<RawRecord<'a>>,
     collapsed: bool,
     junk: Option<(u32, usize, u32)>, // first line, its byte offset, count
+    /// The last point between records with nothing pending.
+    clean: Option<CleanPoint>,
+    /// The last record was closed by its `ER`, and no `TY` came since.
+    after_er: bool,
+    /// The open record began with a tag after an `ER`: it is a record
+    /// without `TY` if an `ER` closes it, else its lines belong to the record
+    /// before (see [`Pass::field`]).
+    stray: Option<Stray>,
+}
+
+/// Where tagged lines after an `ER` began.
+#[derive(Debug, Clone, Copy)]
+struct Stray {
+    pos: Position,
+    tag: Tag,
+    /// Where the diagnostic for a record without `TY` goes, if it is one.
+    diag_at: usize,
 }
 
 /// The last point of a pass between records with nothing pending.
@@ -177,15 +195,19 @@ impl<'a> Pass<'a> {
             current: None,
             collapsed: false,
             junk: None,
+            clean: None,
+            after_er: false,
+            stray: None,
         }
     }
 
     /// Reads all lines of `text` (LF, CRLF and CR line ends, mixed); returns
-    /// the last clean point.
+    /// the last clean point: the start of a `TY` line with no record open.
+    /// Not after an `ER`, because the lines after it may still belong to
+    /// that record.
     fn run(&mut self, text: &'a str, diags: &mut Vec<Diagnostic>) -> Option<CleanPoint> {
         let bytes = text.as_bytes();
         let base = self.state.base;
-        let mut clean = None;
         let mut start = 0;
         while start < bytes.len() {
             let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
@@ -202,27 +224,17 @@ impl<'a> Pass<'a> {
             self.line_in(&text[start..end], base + start, diags);
             self.state.line += 1;
             start = next;
-            // Only after a complete line: the last line of a piece may go on in the next,
-            // and a CR at the very end may be the first half of a CRLF.
-            let complete = next > end && !(next == bytes.len() && bytes[end] == b'\r');
-            if complete && self.current.is_none() && self.junk.is_none() && !self.collapsed {
-                clean = Some(CleanPoint {
-                    state: Lexer {
-                        base: base + start,
-                        ..self.state
-                    },
-                    records: self.records.len(),
-                    diagnostics: diags.len(),
-                });
-            }
         }
         self.state.base = base + bytes.len();
-        clean
+        self.clean
     }
 
     /// Closes what is open at the end of the input.
     fn finish(&mut self, diags: &mut Vec<Diagnostic>) {
         self.flush_junk(diags);
+        if self.stray.is_some() {
+            self.attach_stray(diags);
+        }
         if let Some(rec) = self.current.take() {
             diags.push(Diagnostic::new(
                 Position::at(rec.start, rec.line, 1),
@@ -240,6 +252,22 @@ impl<'a> Pass<'a> {
         }
         match find_tag_at_start(trimmed_end) {
             Some(hit) => {
+                if hit.tag.0 == *b"TY" && self.stray.is_some() {
+                    self.attach_stray(diags);
+                }
+                if hit.tag.0 == *b"TY" && self.current.is_none() && !self.collapsed {
+                    // Between records: a piece can end here (text skipped
+                    // before is reported first, as the TY would).
+                    self.flush_junk(diags);
+                    self.clean = Some(CleanPoint {
+                        state: Lexer {
+                            base: offset,
+                            ..self.state
+                        },
+                        records: self.records.len(),
+                        diagnostics: diags.len(),
+                    });
+                }
                 if hit.lowercase && !self.state.warned_lowercase {
                     self.state.warned_lowercase = true;
                     diags.push(Diagnostic::new(
@@ -360,7 +388,11 @@ impl<'a> Pass<'a> {
             b"TY" => {
                 // Only blank lines between two TYs make them one record (see below).
                 let adjacent = self.junk.is_none();
+                if self.stray.is_some() {
+                    self.attach_stray(diags);
+                }
                 self.flush_junk(diags);
+                self.after_er = false;
                 if let Some(rec) = self.current.take() {
                     if rec.fields.len() == 1 && rec.ty().is_some() && adjacent {
                         // `TY  - BOOK` directly followed by another TY: one record with
@@ -405,9 +437,14 @@ impl<'a> Pass<'a> {
             }
             b"ER" => {
                 self.flush_junk(diags);
+                if let Some(st) = self.stray.take() {
+                    // Closed by an ER: a record whose TY is missing.
+                    diags.insert(st.diag_at, Self::outside_record(st.pos, st.tag));
+                }
                 match self.current.take() {
                     Some(mut rec) => {
                         rec.closed = true;
+                        self.after_er = true;
                         if !value.is_empty() {
                             diags.push(Diagnostic::new(
                                 Position::at(at, self.state.line, column),
@@ -428,13 +465,18 @@ impl<'a> Pass<'a> {
             _ => {
                 self.flush_junk(diags);
                 if self.current.is_none() {
-                    diags.push(Diagnostic::new(
-                        Position::at(at, self.state.line, column),
-                        DiagKind::TagOutsideRecord,
-                        format!(
-                            "tag {tag} outside a record (no TY before it); a record of type GEN was started here"
-                        ),
-                    ));
+                    let pos = Position::at(at, self.state.line, column);
+                    if self.after_er {
+                        // Undecided until the next TY or ER (RIS 2011: a record
+                        // is TY … ER; what follows an ER belongs to none).
+                        self.stray = Some(Stray {
+                            pos,
+                            tag,
+                            diag_at: diags.len(),
+                        });
+                    } else {
+                        diags.push(Self::outside_record(pos, tag));
+                    }
                     self.state.seen_record = true;
                     self.current = Some(RawRecord {
                         fields: Vec::new(),
@@ -456,9 +498,58 @@ impl<'a> Pass<'a> {
         }
     }
 
+    fn outside_record(pos: Position, tag: Tag) -> Diagnostic {
+        Diagnostic::new(
+            pos,
+            DiagKind::TagOutsideRecord,
+            format!(
+                "tag {tag} outside a record (no TY before it); a record of type GEN was started here"
+            ),
+        )
+    }
+
+    /// Tagged lines between an `ER` and the next `TY` (Ovid writes `NL  - …`
+    /// there) start no record: their fields join the record before, which the
+    /// diagnostic names, so that nothing is lost and no empty record appears.
+    fn attach_stray(&mut self, diags: &mut Vec<Diagnostic>) {
+        let (Some(st), Some(rec)) = (self.stray.take(), self.current.take()) else {
+            return;
+        };
+        let Some(prev) = self.records.last_mut() else {
+            // Not reached: a stray record follows a record closed in this pass.
+            self.records.push(rec);
+            return;
+        };
+        let n = rec.fields.len();
+        let mut tags: Vec<String> = Vec::new();
+        for f in &rec.fields {
+            let t = f.tag.to_string();
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        let lines = if n == 1 { "line" } else { "lines" };
+        diags.push(Diagnostic::new(
+            st.pos,
+            DiagKind::TagsAfterEr,
+            format!(
+                "{n} tagged {lines} ({}) after the ER of the record on line {} and before the next TY belong to no record; kept with that record",
+                tags.join(", "),
+                prev.line
+            ),
+        ));
+        prev.fields.extend(rec.fields);
+    }
+
     fn continuation(&mut self, text: &'a str, offset: usize) {
         let text = text.trim();
-        match self.current.as_mut().and_then(|r| r.fields.last_mut()) {
+        // After an ER, untagged lines ("Link to the Ovid Full Text …", a
+        // record number) are skipped text, not the end of a stray tag's value.
+        let field = match self.stray {
+            Some(_) => None,
+            None => self.current.as_mut().and_then(|r| r.fields.last_mut()),
+        };
+        match field {
             Some(f) if f.tag.0 != *b"TY" => {
                 if f.value.is_empty() {
                     f.value = Cow::Borrowed(text);
@@ -686,5 +777,35 @@ mod tests {
         let mut d = Vec::new();
         let r = lex("TY  - JOUR\nAB  - levels of\nIL - 2 rose\nER  -\n", &mut d);
         assert_eq!(r[0].fields[1].value, "levels of\nIL - 2 rose");
+    }
+
+    /// Ovid writes `NL  - …`, a link line and a record number after each
+    /// `ER`: no record starts there; the tagged line joins the record before
+    /// (reported), the other lines are skipped text (reported). Tagged lines
+    /// that an `ER` closes are a record whose `TY` was lost, as before.
+    #[test]
+    fn lines_after_er_start_no_record() {
+        let text = "TY  - JOUR\nTI  - One\nER  - \nNL  - Clin Psychol Psychother\nLink to the Ovid Full Text\n2.\nTY  - JOUR\nTI  - Two\nER  - \nAU  - Lost, T.\nER  - \n";
+        let mut diags = Vec::new();
+        let recs = lex(text, &mut diags);
+        assert_eq!(recs.len(), 3);
+        let nl: Vec<_> = recs[0]
+            .fields
+            .iter()
+            .filter(|f| f.tag.0 == *b"NL")
+            .collect();
+        assert_eq!(nl.len(), 1);
+        assert_eq!(nl[0].value, "Clin Psychol Psychother");
+        assert_eq!(nl[0].line, 4);
+        assert_eq!(recs[2].ty(), None);
+        let kinds: Vec<_> = diags.iter().map(|d| (d.pos.line, d.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (4, DiagKind::TagsAfterEr),
+                (5, DiagKind::TextSkipped { lines: 2 }),
+                (10, DiagKind::TagOutsideRecord),
+            ]
+        );
     }
 }

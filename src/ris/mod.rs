@@ -66,6 +66,12 @@ mod tests {
                     text.push_str("stray line");
                     text.push_str(nl);
                 }
+                if i % 13 == 0 {
+                    // Tagged lines after an ER (Ovid): they join this record.
+                    text.push_str(&format!(
+                        "NL  - Journal {i}{nl}Link to the full text{nl}{i}.{nl}"
+                    ));
+                }
             }
         }
         let mut one_diags = Vec::new();
