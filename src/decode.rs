@@ -205,26 +205,35 @@ impl Decoder {
     }
 
     fn decode(&mut self, bytes: &[u8], last: bool, out: &mut String) {
-        if let State::Sniffing = self.state {
-            self.pending.extend_from_slice(bytes);
-            if self.pending.len() < SNIFF_BYTES && !last {
-                return;
-            }
-            let sniff = Sniffed::of(head_bytes(&self.pending));
-            self.diagnostics.extend(sniff.diagnostic());
-            self.state = match sniff {
-                Sniffed::Utf8 { bom } => {
-                    self.utf8_sure = bom > 0;
-                    State::Utf8 { bom }
-                }
-                // `with_bom_removal` strips the BOM of its own encoding.
-                Sniffed::Bom(enc) => self.start(enc, enc.new_decoder_with_bom_removal()),
-                Sniffed::Utf16(enc) => self.start(enc, enc.new_decoder_without_bom_handling()),
-            };
-            let head = std::mem::take(&mut self.pending);
-            return self.decode_known(&head, last, out);
+        if !matches!(self.state, State::Sniffing) {
+            return self.decode_known(bytes, last, out);
         }
-        self.decode_known(bytes, last, out)
+        // A piece that holds the whole head (a whole input) decides in place,
+        // without being copied.
+        if self.pending.is_empty() && (bytes.len() >= SNIFF_BYTES || last) {
+            self.decide(Sniffed::of(head_bytes(bytes)));
+            return self.decode_known(bytes, last, out);
+        }
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() < SNIFF_BYTES && !last {
+            return;
+        }
+        self.decide(Sniffed::of(head_bytes(&self.pending)));
+        let head = std::mem::take(&mut self.pending);
+        self.decode_known(&head, last, out)
+    }
+
+    fn decide(&mut self, sniff: Sniffed) {
+        self.diagnostics.extend(sniff.diagnostic());
+        self.state = match sniff {
+            Sniffed::Utf8 { bom } => {
+                self.utf8_sure = bom > 0;
+                State::Utf8 { bom }
+            }
+            // `with_bom_removal` strips the BOM of its own encoding.
+            Sniffed::Bom(enc) => self.start(enc, enc.new_decoder_with_bom_removal()),
+            Sniffed::Utf16(enc) => self.start(enc, enc.new_decoder_without_bom_handling()),
+        };
     }
 
     fn start(&mut self, enc: &'static Encoding, d: encoding_rs::Decoder) -> State {

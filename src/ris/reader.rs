@@ -31,7 +31,9 @@ pub struct Reader {
     lexer: Lexer,
     /// The first [`SNIFF_BYTES`] of the input, to tell whether it is RIS.
     head: Vec<u8>,
-    head_checked: bool,
+    /// The head decoded, once it has been checked: the text that names the
+    /// format when no record is found (the bytes of UTF-16 would not).
+    head_text: Option<String>,
     /// Set when the head shows another format: nothing is read as RIS.
     foreign: Option<Diagnostic>,
     /// Some text that is not white space was seen (else the input is "empty").
@@ -62,7 +64,7 @@ impl Reader {
             text: String::new(),
             lexer: Lexer::new(),
             head: Vec::new(),
-            head_checked: false,
+            head_text: None,
             foreign: None,
             saw_text: false,
             retry_at: 0,
@@ -167,8 +169,8 @@ impl Reader {
         self.end_diag = match self.foreign.take() {
             Some(d) => Some(d),
             None if self.records == 0 => {
-                let head = String::from_utf8_lossy(&self.head);
-                Some(detect::no_records(&self.head, &head, !self.saw_text))
+                let head = self.head_text.as_deref().unwrap_or_default();
+                Some(detect::no_records(&self.head, head, !self.saw_text))
             }
             None => None,
         };
@@ -184,12 +186,12 @@ impl Reader {
     /// Lexes and maps what of `text` (which starts where the lexer stopped)
     /// ends between records, everything when `last`; returns the bytes used.
     fn feed(&mut self, text: &str, last: bool, out: &mut Vec<Reference>) -> usize {
-        if !self.head_checked {
+        if self.head_text.is_none() {
             // Nothing is read before the head tells whether this is RIS at all.
             if self.head.len() < SNIFF_BYTES && !last {
                 return 0;
             }
-            self.head_checked = true;
+            self.head_text = Some(decode::head_str(text).to_string());
             self.foreign = detect::foreign(&self.head, text);
         }
         if self.foreign.is_some() {
